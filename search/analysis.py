@@ -1,0 +1,154 @@
+"""Chinese text analysis: the one place that owns jieba and the Whoosh analyzer.
+
+Index time uses a "search mode" segmentation (each word plus the dictionary
+words inside it, all at the word's position) for recall; query time uses the
+plain segmentation, so a query of 集成电路 needs the whole word 集成电路 and
+does not match 集成 … 电路 apart.
+"""
+import logging
+import re
+import threading
+import unicodedata
+from pathlib import Path
+
+import jieba
+from whoosh.analysis import Token, Tokenizer
+
+DICT_PATH = Path(__file__).with_name("dict") / "domain.txt"
+
+# Words too common to carry meaning; a query made only of these finds nothing.
+STOP_WORDS = frozenset("的 了 和 与 及 是 在 也 等 对 为 将 把 被 之 其 或 而 并 从 以 于 中 上 下".split())
+
+# Policy document numbers, kept whole as one token: 沪科合〔2026〕1号.
+# Words that often stand right before a number and are not part of the issuer's name.
+_LEAD_WORDS = "根据|依据|按照|依照|参照|对照|关于|印发|转发|发布|详见|参见|见|据|按|照|将|和|与|及|或|即|为|是|在|由|以|的"
+DOC_NUMBER_RE = re.compile(
+    rf"(?:{_LEAD_WORDS})*(?P<number>[\u4e00-\u9fff]{{1,10}}[〔\[［【(（](?:19|20)\d{{2}}[〕\]］】)）]\d{{1,5}}号)")
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔",
+                           "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
+_WORD_CHAR_RE = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
+_HAN_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
+
+_setup_lock = threading.Lock()
+_tokenizer = None
+
+
+def get_jieba():
+    """Return the shared jieba tokenizer, loading the domain dictionary once."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _setup_lock:
+            if _tokenizer is None:
+                jieba.setLogLevel(logging.WARNING)
+                tok = jieba.Tokenizer()
+                tok.initialize()
+                tok.load_userdict(str(DICT_PATH))
+                _tokenizer = tok
+    return _tokenizer
+
+
+def normalize(text):
+    """Return text with full-width forms folded to half-width and Latin lowercased."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def normalize_doc_number(number):
+    """Return a document number in its canonical form (〔〕 around the year)."""
+    return normalize(number).translate(_BRACKETS)
+
+
+def is_word(text):
+    """Return True when a segment carries a letter, digit or Chinese character."""
+    return bool(_WORD_CHAR_RE.search(text))
+
+
+def is_han(text):
+    """Return True when text is made only of Chinese characters."""
+    return bool(_HAN_RE.match(text))
+
+
+def _sub_words(word, freq):
+    """Yield the dictionary words of two and three characters inside a longer word."""
+    for size in (2, 3):
+        if len(word) > size:
+            for i in range(len(word) - size + 1):
+                gram = word[i:i + size]
+                if freq.get(gram):
+                    yield gram, i
+
+
+def tokenize(text, *, mode="index"):
+    """Return (term, position, start, end) tuples for text.
+
+    mode "index" adds the dictionary words inside each word at the same
+    position; mode "query" gives one term per word.
+    """
+    tok = get_jieba()
+    norm = normalize(text)
+    if len(norm) != len(text):
+        # NFKC changed lengths (rare ligatures): offsets refer to the normalized text.
+        text = norm
+    out = []
+    position = 0
+    spans = [(m.start("number"), m.end("number"), m.group("number")) for m in DOC_NUMBER_RE.finditer(norm)]
+    span = spans.pop(0) if spans else None
+    emitted = None
+    for word, start, end in tok.tokenize(norm, HMM=True):
+        while span is not None and start >= span[1]:
+            span = spans.pop(0) if spans else None
+        inside = span is not None and end > span[0]
+        if inside and emitted is not span:
+            emitted = span
+            out.append((normalize_doc_number(span[2]), position, span[0], span[1]))
+            position += 1
+        if inside and mode == "query":
+            continue  # the number is searched as one term
+        if not is_word(word) or word in STOP_WORDS:
+            continue
+        if mode == "index":
+            for gram, offset in _sub_words(word, tok.FREQ):
+                out.append((gram, position, start + offset, start + offset + len(gram)))
+        out.append((word, position, start, end))
+        position += 1
+    return out
+
+
+def query_terms(text):
+    """Return the terms a query string is searched for, in order."""
+    return [term for term, _, _, _ in tokenize(text, mode="query")]
+
+
+class ChineseTokenizer(Tokenizer):
+    """Whoosh tokenizer over tokenize(); index or query mode follows Whoosh's mode."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = normalize(value)
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        segment_mode = "query" if mode == "query" else "index"
+        for term, pos, start, end in globals()["tokenize"](value, mode=segment_mode):
+            token.text = term
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = term
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+def ChineseAnalyzer():
+    """Return the Whoosh analyzer used for every Chinese text field."""
+    return ChineseTokenizer()

@@ -1,0 +1,94 @@
+"""Turn what a researcher types into a Whoosh query.
+
+Syntax: words (all must match), "exact phrase", OR, -exclude (or NOT),
+title:word. Anything the parser cannot make sense of is retried as plain
+words, and the caller is told so.
+"""
+from dataclasses import dataclass, field
+
+from whoosh import qparser, query
+
+from search.analysis import is_han, query_terms
+
+SEARCH_FIELDS = ("title", "text", "docno")
+FIELD_BOOSTS = {"title": 4.0, "text": 1.0, "docno": 10.0}
+MAX_QUERY_CHARS = 500
+_UNUSED_PLUGINS = (qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin,
+                   qparser.EveryPlugin)
+
+
+@dataclass
+class ParsedQuery:
+    query: query.Query
+    terms: list = field(default_factory=list)
+    fallback: bool = False
+    truncated: bool = False
+
+    @property
+    def matches_all(self):
+        return isinstance(self.query, query.Every)
+
+
+def make_parser(schema):
+    """Return the parser for user queries over the title, text and docno fields."""
+    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
+                                      group=qparser.AndGroup)
+    for plugin in _UNUSED_PLUGINS:
+        parser.remove_plugin_class(plugin)
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    return parser
+
+
+def parse(text, schema, parser=None):
+    """Return a ParsedQuery for text; an empty text matches every document."""
+    text = (text or "").strip()
+    truncated = len(text) > MAX_QUERY_CHARS
+    text = text[:MAX_QUERY_CHARS]
+    if not text or text == "*":
+        return ParsedQuery(query.Every(), truncated=truncated)
+    parser = parser or make_parser(schema)
+    fallback = False
+    try:
+        q = parser.parse(text)
+        if q is None or q is query.NullQuery or _has_errors(q):
+            raise ValueError("unparseable")
+    except Exception:  # the parser is lenient; anything it still rejects is retried as words
+        q = _plain_words(text)
+        fallback = True
+    q = q.accept(_widen_single_characters)
+    terms = sorted({t.decode() if isinstance(t, bytes) else t
+                    for f, t in q.iter_all_terms() if f in SEARCH_FIELDS}, key=len, reverse=True)
+    terms += [c for c in _single_chars(q) if c not in terms]
+    return ParsedQuery(q, terms=terms, fallback=fallback, truncated=truncated)
+
+
+def _has_errors(q):
+    return any(isinstance(node, query.Query) and node.__class__.__name__ == "ErrorQuery"
+               for node in q.leaves()) or q.__class__.__name__ == "ErrorQuery"
+
+
+def _plain_words(text):
+    words = query_terms(text)
+    if not words:
+        return query.NullQuery
+    return query.And([query.Or([query.Term(f, w, boost=FIELD_BOOSTS[f]) for f in SEARCH_FIELDS])
+                      for w in words])
+
+
+def _widen_single_characters(node):
+    """Match a one-character Chinese term inside longer words too (芯 finds 芯片)."""
+    if isinstance(node, query.Term) and node.fieldname in ("title", "text"):
+        text = node.text.decode() if isinstance(node.text, bytes) else node.text
+        if len(text) == 1 and is_han(text):
+            return query.Wildcard(node.fieldname, f"*{text}*", boost=node.boost)
+    return node
+
+
+def _single_chars(q):
+    out = []
+    for node in q.leaves():
+        if isinstance(node, query.Wildcard):
+            text = node.text.strip("*")
+            if text and text not in out:
+                out.append(text)
+    return out

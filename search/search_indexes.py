@@ -1,0 +1,48 @@
+"""The search index of articles: what is searched, faceted and sorted."""
+from haystack import indexes
+
+from archive.models import Article
+from search.fields import ChineseTextField, KeywordField, KeywordListField
+
+# Facets, declared once: URL parameter -> index field.
+FACET_FIELDS = {"source": "source", "topic": "topics", "region": "regions", "kind": "kind",
+                "month": "month"}
+
+
+class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    text = ChineseTextField(document=True)
+    title = ChineseTextField(model_attr="title", boost=4.0)
+    docno = ChineseTextField(model_attr="doc_number", default="")
+    source = KeywordField(model_attr="source__name")
+    kind = KeywordField(model_attr="kind")
+    month = KeywordField()
+    topics = KeywordListField()
+    regions = KeywordListField()
+    cited = KeywordListField()
+    published = indexes.DateField(model_attr="published")
+
+    def get_model(self):
+        return Article
+
+    def index_queryset(self, using=None):
+        return (Article.objects.searchable().select_related("source")
+                .prefetch_related("topics").order_by("pk"))
+
+    def read_queryset(self, using=None):
+        return Article.objects.select_related("source")
+
+    def prepare_text(self, obj):
+        # Built in Python, not a template: template autoescaping would index "&lt;".
+        return "\n".join([obj.title, obj.source.name, obj.original_outlet, obj.doc_number, obj.body])
+
+    def prepare_month(self, obj):
+        return obj.published.strftime("%Y-%m")
+
+    def prepare_topics(self, obj):
+        return sorted(t.name for t in obj.topics.all())
+
+    def prepare_regions(self, obj):
+        return obj.region_list
+
+    def prepare_cited(self, obj):
+        return list(obj.cited_numbers or [])

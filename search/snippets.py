@@ -1,0 +1,57 @@
+"""Highlighted snippets: escaped text with the query's terms in <mark> (pure)."""
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+DEFAULT_WIDTH = 140
+
+
+def _pattern(terms):
+    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+
+
+def best_window(text, terms, *, width=DEFAULT_WIDTH):
+    """Return (start, end) of the window of text holding the most term matches."""
+    pattern = _pattern(terms)
+    if pattern is None or len(text) <= width:
+        return 0, min(len(text), width)
+    starts = [m.start() for m in pattern.finditer(text)]
+    if not starts:
+        return 0, width
+    best, best_count = starts[0], 0
+    j = 0
+    for i, s in enumerate(starts):
+        while starts[j] < s - width + 10:
+            j += 1
+        if i - j + 1 > best_count:
+            best, best_count = starts[j], i - j + 1
+    start = max(0, min(best - 20, len(text) - width))
+    return start, start + width
+
+
+def highlight(text, terms):
+    """Return text HTML-escaped with every term match wrapped in <mark>."""
+    pattern = _pattern(terms)
+    if pattern is None:
+        return mark_safe(escape(text))  # escaped above: safe to mark
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append("<mark>" + escape(m.group()) + "</mark>")
+        last = m.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # every piece escaped above
+
+
+def snippet(text, terms, *, width=DEFAULT_WIDTH):
+    """Return the best window of text, escaped, with matches marked and ellipses at cuts."""
+    flat = " ".join(text.split())
+    start, end = best_window(flat, terms, width=width)
+    body = highlight(flat[start:end], terms)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(flat) else ""
+    return mark_safe(prefix + body + suffix)  # body is escaped by highlight()

@@ -1,0 +1,85 @@
+"""Shared fixtures: the seed corpus imported once, throwaway indexes, a gunicorn server."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from haystack import connections
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Import fixtures/ with the real command and build the index, once per run."""
+    with django_db_blocker.unblock():
+        call_command("import_articles", str(FIXTURES), verbosity=0)
+        call_command("rebuild_index", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def temp_index(tmp_path):
+    """Point the search connection at an empty index in a temp dir for one test."""
+    info = connections.connections_info["default"]
+    old = info["PATH"]
+    info["PATH"] = str(tmp_path / "index")
+    backend = connections.reload("default").get_backend()
+    yield backend
+    info["PATH"] = old
+    connections.reload("default")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_archive():
+    """Serve a freshly set-up archive (own database and index) with gunicorn; yield its URL."""
+    var = Path(tempfile.mkdtemp(prefix="archive-live-"))
+    env = {**os.environ, "ARCHIVE_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings",
+           "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)  # the served copy has its own SQLite file under var
+    py = sys.executable
+    for args in (["migrate", "--noinput"], ["import_articles", str(FIXTURES)],
+                 ["rebuild_index", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run([py, "manage.py", *args, "--verbosity", "0"], cwd=ROOT, env=env, check=True)
+    port = _free_port()
+    gunicorn = Path(py).with_name("gunicorn")
+    proc = subprocess.Popen([str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}",
+                             "--workers", "2"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=open(var / "gunicorn.log", "w"))
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/search", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("gunicorn did not start: " + (var / "gunicorn.log").read_text())
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    shutil.rmtree(var, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's chromium: Playwright cannot download its own browser here."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                     "--no-first-run", "--disable-sync"]}
