@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test setup venv system-deps test-postgres bench clean
+.PHONY: run test test-sqlite test-postgres setup venv system-deps bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +26,20 @@ setup: venv
 run: setup
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
-## Debian packages the browser tests need (chromium, CJK fonts), installed when missing.
+## Debian packages the tests need (chromium, CJK fonts, PostgreSQL), installed when missing.
 system-deps:
-	bash scripts/install-system-deps.sh
+	WITH_POSTGRES=1 bash scripts/install-system-deps.sh
 
-## The whole suite: unit, command, search, page and browser tests.
-test: venv system-deps
+## The whole suite twice: on SQLite, then on a throwaway PostgreSQL server.
+test: test-sqlite test-postgres
+
+test-sqlite: venv system-deps
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/pytest -q
+
+test-postgres: venv system-deps
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest -q
 
 clean:
 	rm -rf var $(VENV)

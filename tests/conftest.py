@@ -50,7 +50,7 @@ def live_archive():
     var = Path(tempfile.mkdtemp(prefix="archive-live-"))
     env = {**os.environ, "ARCHIVE_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings",
            "PYTHONUNBUFFERED": "1"}
-    env.pop("DATABASE_URL", None)  # the served copy has its own SQLite file under var
+    live_db = _live_database(env)
     py = sys.executable
     for args in (["migrate", "--noinput"], ["import_articles", str(FIXTURES)],
                  ["rebuild_index", "--noinput"], ["collectstatic", "--noinput"]):
@@ -75,6 +75,43 @@ def live_archive():
     proc.terminate()
     proc.wait(timeout=10)
     shutil.rmtree(var, ignore_errors=True)
+    if live_db:
+        live_db.drop()
+
+
+class _PostgresDatabase:
+    """A database of its own on the PostgreSQL server of DATABASE_URL, for the served copy."""
+
+    def __init__(self, url):
+        import dj_database_url
+
+        self.params = dj_database_url.parse(url)
+        self.name = f"archive_live_{os.getpid()}"
+        self.url = url.rsplit("/", 1)[0] + "/" + self.name
+        self._execute(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
+
+    def _execute(self, *statements):
+        import psycopg
+
+        p = self.params
+        with psycopg.connect(dbname=p["NAME"], user=p["USER"], host=p["HOST"], port=p["PORT"] or None,
+                             password=p["PASSWORD"] or None, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+
+    def drop(self):
+        self._execute(f'DROP DATABASE IF EXISTS "{self.name}"')
+
+
+def _live_database(env):
+    """Give the served copy its own database: a SQLite file under its var dir, or a PostgreSQL db."""
+    url = env.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        db = _PostgresDatabase(url)
+        env["DATABASE_URL"] = db.url
+        return db
+    env.pop("DATABASE_URL", None)
+    return None
 
 
 @pytest.fixture(scope="session")
