@@ -30,9 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "search",  # before haystack: its rebuild_index command replaces haystack's
     "haystack",
     "archive",
-    "search",
 ]
 
 MIDDLEWARE = [

@@ -8,18 +8,22 @@ What changes against the stock backend:
 - writes: one writer at a time, waiting for the lock instead of failing.
 Highlighting is done by search.snippets on the page's articles, not here.
 """
+import os
 import threading
-from datetime import date, datetime, time
+from datetime import datetime, time
 
+from haystack import connections
 from haystack.backends import whoosh_backend as stock
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.models import SearchResult
 from haystack.utils import get_identifier
-from whoosh import query as wq
 from whoosh.fields import DATETIME, ID as WHOOSH_ID, KEYWORD, TEXT
+from whoosh.filedb.filestore import FileStorage
+from whoosh.qparser import QueryParser
 
-from search import querysyntax
-from search.analysis import ChineseAnalyzer
+from search import engine, querysyntax
+from search.index_dirs import ensure_symlinked, new_build_dir, swap_in
+from search.analysis import ChineseAnalyzer, get_jieba
 
 WRITE_LOCK_TIMEOUT = 60.0
 _process_write_lock = threading.Lock()
@@ -29,7 +33,7 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self._searcher = None
-        self._facet_cache = {}
+        self._snapshot = None
         self._parser = None
 
     # -- schema ---------------------------------------------------------
@@ -53,10 +57,24 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
         return content_field_name, schema
 
     def setup(self):
-        super().setup()
+        """Open the index behind PATH, a symlink to the live build directory (see rebuild)."""
+        if self.use_file_storage:
+            ensure_symlinked(self.path)
+            self._opened_dir = os.path.realpath(self.path)
+            self.storage = FileStorage(self._opened_dir)
+            self.content_field_name, self.schema = self.build_schema(
+                connections[self.connection_alias].get_unified_index().all_searchfields())
+            self.parser = QueryParser(self.content_field_name, schema=self.schema)
+            if self.storage.index_exists():
+                self.index = self.storage.open_index(schema=self.schema)
+            else:
+                self.index = self.storage.create_index(self.schema)
+            self.setup_complete = True
+        else:
+            super().setup()
         self._parser = querysyntax.make_parser(self.schema)
         self._searcher = None
-        self._facet_cache = {}
+        self._snapshot = None
 
     # -- writes ---------------------------------------------------------
     def update(self, index, iterable, commit=True):
@@ -65,10 +83,22 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
     def remove(self, obj_or_string, commit=True):
         self.update_and_remove(None, [], [get_identifier(obj_or_string)])
 
+    def _follow_swap(self):
+        """Reopen the index when a rebuild has swapped PATH to a new directory."""
+        if not self.setup_complete or (
+                self.use_file_storage and os.path.realpath(self.path) != self._opened_dir):
+            self.setup()
+
+    def delete_index(self):
+        """Point PATH at a new, empty directory; old readers keep the old one."""
+        if not self.use_file_storage:
+            return super().delete_index()
+        swap_in(self.path, new_build_dir(self.path))
+        self.setup()
+
     def update_and_remove(self, index, objs, remove_ids):
         """Index objs and delete remove_ids in one commit, waiting for the write lock."""
-        if not self.setup_complete:
-            self.setup()
+        self._follow_swap()
         objs = list(objs)
         if not objs and not remove_ids:
             return
@@ -85,25 +115,55 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
                 raise
             writer.commit()
 
+    def build(self, index, objs, *, build_dir, procs=2, on_batch=None):
+        """Write a complete new index of objs into build_dir; return the document count.
+
+        Analysis runs in procs worker processes (jieba is the cost), each
+        writing its own segment; nothing is merged at the end.
+        """
+        storage = FileStorage(str(build_dir))
+        ix = storage.create_index(self.schema)
+        get_jieba()  # load the dictionaries once; forked workers inherit them
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=256) \
+            if procs > 1 else ix.writer(limitmb=256)
+        count = 0
+        try:
+            for obj in objs:
+                writer.add_document(**self._document(index, obj))
+                count += 1
+                if on_batch and count % 1000 == 0:
+                    on_batch(count)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
     def _document(self, index, obj):
         doc = index.full_prepare(obj)
         doc.pop("boost", None)
         return {key: self._from_python(value) for key, value in doc.items()}
 
     # -- reads ----------------------------------------------------------
-    def searcher(self):
-        """Return a searcher on the latest index, reusing the last one if nothing changed."""
-        if not self.setup_complete:
-            self.setup()
+    def snapshot(self):
+        """Return the engine snapshot of the latest index, reusing it while nothing changed."""
+        self._follow_swap()
         if self._searcher is None:
             self.index = self.index.refresh()
             self._searcher = self.index.searcher()
+            self._snapshot = None
         else:
             fresh = self._searcher.refresh()
             if fresh is not self._searcher:
-                self._facet_cache = {}
+                self._snapshot = None
             self._searcher = fresh
-        return self._searcher
+        if self._snapshot is None:
+            self._snapshot = engine.Snapshot(self._searcher, storage_key=os.path.realpath(self.path))
+        return self._snapshot
+
+    def searcher(self):
+        """Return a Whoosh searcher on the latest index."""
+        return self.snapshot().searcher
 
     def parse_query(self, query_string):
         if not self.setup_complete:
@@ -116,85 +176,49 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
                                          "dwithin", "distance_point") if kwargs.get(k))
         if unsupported:
             raise NotImplementedError(f"{', '.join(unsupported)}: use term_filters/date_range")
-        searcher = self.searcher()
+        snap = self.snapshot()
         parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string)
-        base = self._docs(searcher, parsed.query)
-        filters = {name: self._value_docs(searcher, name, values)
+        field, reverse = _sort_field(sort_by, parsed)
+        base = snap.evaluate(parsed.query, scored=field is None)
+        filters = {name: snap.value_mask(name, values)
                    for name, values in (term_filters or {}).items() if values}
         if date_range and any(date_range):
-            filters["published"] = self._date_docs(searcher, *date_range)
-        matched = _intersect(base, filters.values())
+            start, end = (_day_bound(d, last) for d, last in zip(date_range, (False, True)))
+            filters["published"] = snap.date_mask("published", start, end)
+        matched = _intersect(base.mask, filters.values())
         facet_counts = {}
         for name in facets or ():
-            others = [docs for key, docs in filters.items() if key != name]
-            facet_counts[name] = self._count(searcher, name, _intersect(base, others))
-        results = self._page(searcher, parsed, matched, sort_by, start_offset, end_offset,
-                             result_class or SearchResult)
-        return {"results": results, "hits": len(matched),
+            others = [mask for key, mask in filters.items() if key != name]
+            facet_counts[name] = snap.facet_counts(name, _intersect(base.mask, others))
+        end = end_offset if end_offset is not None else int(matched.sum())
+        docnums = snap.top(matched, base.score, end, date_field=field or "published",
+                           newest=reverse if field else True, by_date=field is not None)
+        results = [self._result(snap, int(d), base.score, result_class or SearchResult)
+                   for d in docnums[start_offset:end]]
+        return {"results": results, "hits": int(matched.sum()),
                 "facets": {"fields": facet_counts, "dates": {}, "queries": {}},
                 "spelling_suggestion": None}
 
-    def _docs(self, searcher, q):
-        if isinstance(q, wq.Every):
-            return set(searcher.reader().all_doc_ids())
-        if q is wq.NullQuery:
-            return set()
-        return set(searcher.docs_for_query(q))
-
-    def _field_values(self, searcher, name):
-        """Return {value: frozenset(docnums)} for an unanalysed field, cached per index version."""
-        cached = self._facet_cache.get(name)
-        if cached is None:
-            reader = searcher.reader()
-            cached = {}
-            if name in self.schema:
-                for term in reader.lexicon(name):
-                    value = term.decode("utf-8")
-                    cached[value] = frozenset(reader.postings(name, term).all_ids())
-            self._facet_cache[name] = cached
-        return cached
-
-    def _value_docs(self, searcher, name, values):
-        table = self._field_values(searcher, name)
-        docs = set()
-        for value in values:
-            docs |= table.get(value, frozenset())
-        return docs
-
-    def _date_docs(self, searcher, start, end):
-        lo = datetime.combine(start, time.min) if isinstance(start, date) else None
-        hi = datetime.combine(end, time.max) if isinstance(end, date) else None
-        return self._docs(searcher, wq.DateRange("published", lo, hi))
-
-    def _count(self, searcher, name, docs):
-        counts = [(value, len(docs & members))
-                  for value, members in self._field_values(searcher, name).items()]
-        return sorted(((v, n) for v, n in counts if n), key=lambda item: (-item[1], item[0]))
-
-    def _page(self, searcher, parsed, matched, sort_by, start_offset, end_offset, result_class):
-        if not matched:
-            return []
-        end = end_offset if end_offset is not None else len(matched)
-        if end <= start_offset:
-            return []
-        field, reverse = _sort_field(sort_by, parsed)
-        q = wq.Every() if parsed.matches_all else parsed.query
-        hits = searcher.search(q, filter=matched, limit=end, sortedby=field, reverse=reverse,
-                               scored=field is None, terms=False)
-        out = []
-        for hit in hits[start_offset:end]:
-            stored = hit.fields()
-            app_label, model_name = stored[DJANGO_CT].split(".")
-            extra = {k: self._to_python(v) for k, v in stored.items()
-                     if k not in (ID, DJANGO_CT, DJANGO_ID)}
-            out.append(result_class(app_label, model_name, stored[DJANGO_ID], hit.score or 0, **extra))
-        return out
+    def _result(self, snap, docnum, score, result_class):
+        stored = snap.reader.stored_fields(docnum)
+        app_label, model_name = stored[DJANGO_CT].split(".")
+        extra = {k: self._to_python(v) for k, v in stored.items() if k not in (ID, DJANGO_CT, DJANGO_ID)}
+        value = float(score[docnum]) if score is not None else 0.0
+        return result_class(app_label, model_name, stored[DJANGO_ID], value, **extra)
 
 
-def _intersect(base, others):
-    result = base
-    for docs in sorted(others, key=len):
-        result = result & docs
+def _day_bound(day, last):
+    if day is None:
+        return None
+    if isinstance(day, datetime):
+        return day
+    return datetime.combine(day, time.max if last else time.min)
+
+
+def _intersect(mask, others):
+    result = mask
+    for other in others:
+        result = result & other
     return result
 
 

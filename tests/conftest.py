@@ -44,6 +44,15 @@ def _free_port():
         return s.getsockname()[1]
 
 
+_LIVE = {}
+
+
+@pytest.fixture(scope="session")
+def live_archive_env(live_archive):
+    """Return the environment (var dir, database) of the served copy, for commands run beside it."""
+    return dict(_LIVE["env"])
+
+
 @pytest.fixture(scope="session")
 def live_archive():
     """Serve a freshly set-up archive (own database and index) with gunicorn; yield its URL."""
@@ -61,6 +70,7 @@ def live_archive():
                              "--workers", "2"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=open(var / "gunicorn.log", "w"))
     url = f"http://127.0.0.1:{port}"
+    _LIVE["env"] = env
     deadline = time.monotonic() + 30
     while True:
         try:

@@ -1,0 +1,372 @@
+"""Query evaluation over per-segment numpy arrays, on top of Whoosh's storage.
+
+Whoosh keeps the index (segments, lexicon, postings, stored fields); this
+module answers a query as arrays over all documents of a reader:
+
+- a match mask and BM25F scores from each term's postings;
+- filters as masks from unanalysed keyword fields and the date column;
+- facet counts with numpy.bincount over (document, value) pairs;
+- top-k with argpartition instead of sorting every hit.
+
+Segments never change once written, so what is read from one (postings,
+field lengths, keyword values, dates) is cached by segment id and reused by
+every later reader; a save only adds a small segment and a deletion mask.
+"""
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.times import datetime_to_long
+
+K1 = 1.2
+B = 0.75
+POSTINGS_CACHE_BYTES = 96 * 1024 * 1024
+MAX_EXPANSION = 64  # terms a one-character query may widen to
+
+
+class LRUBytes:
+    """A small thread-safe LRU cache bounded by the bytes of its numpy values."""
+
+    def __init__(self, limit):
+        self.limit, self.size = limit, 0
+        self.items = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value, nbytes):
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = (value, nbytes)
+            self.size += nbytes
+            while self.size > self.limit and len(self.items) > 1:
+                _, (_, old) = self.items.popitem(last=False)
+                self.size -= old
+
+
+_postings_cache = LRUBytes(POSTINGS_CACHE_BYTES)
+_segment_cache = {}
+_segment_lock = threading.Lock()
+
+
+def _raw_postings(matcher):
+    """Return (ids, weights) arrays of a leaf matcher, deleted documents included."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    id_blocks, weight_blocks = [], []
+    if hasattr(matcher, "_read_data") and hasattr(matcher, "_next_block"):
+        # Whoosh 3 codec: read whole blocks (delta-coded ids, weights) at once.
+        while matcher.is_active():
+            matcher._read_data()
+            data = matcher._data
+            ids = np.asarray(data[0], dtype=np.int64)
+            if not matcher._byteids:
+                ids = np.cumsum(ids)
+            weights = data[1]
+            if weights is None:
+                weights = np.ones(len(ids), dtype=np.float32)
+            elif isinstance(weights, float):
+                weights = np.full(len(ids), weights, dtype=np.float32)
+            else:
+                weights = np.asarray(weights, dtype=np.float32)
+            id_blocks.append(ids.astype(np.int32))
+            weight_blocks.append(weights)
+            matcher._next_block()
+    else:
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        id_blocks, weight_blocks = [np.asarray(ids, np.int32)], [np.asarray(weights, np.float32)]
+    if not id_blocks:
+        return np.zeros(0, np.int32), np.zeros(0, np.float32)
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+class SegmentData:
+    """What is read once from an immutable segment: lengths, dates, keyword values."""
+
+    def __init__(self, reader, key):
+        self.reader = reader
+        self.key = key
+        self.doccount = reader.doc_count_all()
+        self._lengths = {}
+        self._keywords = {}
+        self._dates = None
+        self.lock = threading.Lock()
+
+    def lengths(self, field):
+        if field not in self._lengths:
+            n = self.doccount
+            self._lengths[field] = np.fromiter(
+                (self.reader.doc_field_length(d, field, 0) or 0 for d in range(n)),
+                dtype=np.float32, count=n)
+        return self._lengths[field]
+
+    def dates(self, field):
+        if self._dates is None:
+            values = np.zeros(self.doccount, dtype=np.int64)
+            if self.reader.has_column(field):
+                column = self.reader.column_reader(field, translate=False)
+                values = np.fromiter((v or 0 for v in column), dtype=np.int64, count=self.doccount)
+            self._dates = values
+        return self._dates
+
+    def keyword(self, field):
+        """Return (values, docs, codes): every (document, value) pair of a keyword field."""
+        if field not in self._keywords:
+            values, docs, codes = [], [], []
+            if field in self.reader.schema:
+                for code, term in enumerate(self.reader.lexicon(field)):
+                    ids, _ = _raw_postings(self.reader.postings(field, term))
+                    values.append(term.decode("utf-8"))
+                    docs.append(ids)
+                    codes.append(np.full(len(ids), code, dtype=np.int32))
+            self._keywords[field] = (
+                values,
+                np.concatenate(docs) if docs else np.zeros(0, np.int32),
+                np.concatenate(codes) if codes else np.zeros(0, np.int32),
+            )
+        return self._keywords[field]
+
+    def postings(self, field, btext):
+        key = (self.key, field, btext)
+        cached = _postings_cache.get(key)
+        if cached is not None:
+            return cached[0]
+        try:
+            ids, weights = _raw_postings(self.reader.postings(field, btext))
+        except Exception:  # term not in this segment
+            ids, weights = np.zeros(0, np.int32), np.zeros(0, np.float32)
+        _postings_cache.put(key, (ids, weights), ids.nbytes + weights.nbytes + 64)
+        return ids, weights
+
+
+def _segment_data(leaf, storage_key):
+    key = (storage_key, leaf.segment().segment_id())
+    with _segment_lock:
+        data = _segment_cache.get(key)
+        if data is None or data.reader.is_closed:
+            data = _segment_cache[key] = SegmentData(leaf, key)
+        return data
+
+
+@dataclass
+class Evaluated:
+    mask: np.ndarray
+    score: np.ndarray | None = None
+
+
+class Snapshot:
+    """One reader generation: its segments with offsets, the live mask, merged columns."""
+
+    def __init__(self, searcher, storage_key):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        leaves = self.reader.leaf_readers()
+        self.segments = [(_segment_data(leaf, storage_key), offset) for leaf, offset in leaves]
+        self.n = self.reader.doc_count_all()
+        self.live = np.zeros(self.n, dtype=bool)
+        for leaf, offset in leaves:
+            ids = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
+            self.live[ids + offset] = True
+        self.doc_count = int(self.live.sum())
+        self._columns = {}
+        self._expansions = {}
+        self.lock = threading.Lock()
+
+    # -- merged per-document arrays --------------------------------------
+    def _merged(self, name, per_segment, dtype):
+        with self.lock:
+            if name not in self._columns:
+                out = np.zeros(self.n, dtype=dtype)
+                for seg, offset in self.segments:
+                    out[offset:offset + seg.doccount] = per_segment(seg)
+                self._columns[name] = out
+            return self._columns[name]
+
+    def lengths(self, field):
+        return self._merged(("len", field), lambda s: s.lengths(field), np.float32)
+
+    def dates(self, field):
+        return self._merged(("date", field), lambda s: s.dates(field), np.int64)
+
+    def keyword(self, field):
+        """Return (values, docs, codes) merged over segments, with live documents only."""
+        with self.lock:
+            cached = self._columns.get(("kw", field))
+        if cached is not None:
+            return cached
+        index = {}  # value -> code, in insertion order
+        docs, codes = [], []
+        for seg, offset in self.segments:
+            seg_values, seg_docs, seg_codes = seg.keyword(field)
+            remap = np.array([index.setdefault(v, len(index)) for v in seg_values], dtype=np.int32)
+            docs.append(seg_docs.astype(np.int64) + offset)
+            codes.append(remap[seg_codes])
+        docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+        codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+        keep = self.live[docs] if len(docs) else np.zeros(0, bool)
+        result = (list(index), docs[keep], codes[keep])
+        with self.lock:
+            self._columns[("kw", field)] = result
+        return result
+
+    # -- terms -----------------------------------------------------------
+    def term_postings(self, field, text):
+        """Return (docnums, weights) of a term over all segments, live documents only."""
+        btext = text if isinstance(text, bytes) else text.encode("utf-8")
+        ids, weights = [], []
+        for seg, offset in self.segments:
+            seg_ids, seg_weights = seg.postings(field, btext)
+            if len(seg_ids):
+                ids.append(seg_ids.astype(np.int64) + offset)
+                weights.append(seg_weights)
+        if not ids:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        ids, weights = np.concatenate(ids), np.concatenate(weights)
+        keep = self.live[ids]
+        return ids[keep], weights[keep]
+
+    def avg_length(self, field):
+        total = self.reader.field_length(field)
+        return max(total / max(self.doc_count, 1), 1.0)
+
+    def expand(self, field, pattern):
+        """Return the terms of field matching a Whoosh wildcard pattern, most frequent first."""
+        key = (field, pattern)
+        if key not in self._expansions:
+            needle = pattern.strip("*")
+            terms = [t for t in self.reader.lexicon(field) if needle in t.decode("utf-8")]
+            terms.sort(key=lambda t: -self.reader.doc_frequency(field, t))
+            self._expansions[key] = terms[:MAX_EXPANSION]
+        return self._expansions[key]
+
+    # -- evaluation ------------------------------------------------------
+    def evaluate(self, q, scored=True):
+        """Return Evaluated(mask, score) for a Whoosh query tree."""
+        if isinstance(q, wq.Every):
+            return Evaluated(self.live.copy())
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return Evaluated(np.zeros(self.n, bool))
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text, q.boost, scored)
+        if isinstance(q, wq.AndNot):
+            a = self.evaluate(q.a, scored)
+            b = self.evaluate(q.b, False)
+            return Evaluated(a.mask & ~b.mask, a.score)
+        if isinstance(q, wq.Not):
+            inner = self.evaluate(q.query, False)
+            return Evaluated(self.live & ~inner.mask)
+        if isinstance(q, wq.And):
+            return self._combine([self.evaluate(s, scored) for s in q.subqueries], np.logical_and)
+        if isinstance(q, wq.Or):
+            return self._combine([self.evaluate(s, scored) for s in q.subqueries], np.logical_or)
+        if isinstance(q, (wq.Wildcard, wq.Prefix)):
+            pattern = q.text if isinstance(q, wq.Wildcard) else q.text + "*"
+            terms = self.expand(q.fieldname, pattern)
+            return self._combine([self._term(q.fieldname, t, q.boost, scored) for t in terms]
+                                 or [Evaluated(np.zeros(self.n, bool))], np.logical_or)
+        if isinstance(q, wq.Phrase):
+            words = [self._term(q.fieldname, w, q.boost, scored) for w in q.words]
+            combined = self._combine(words, np.logical_and)
+            exact = self._whoosh_mask(q) if len(q.words) > 1 else combined.mask
+            return Evaluated(combined.mask & exact, combined.score)
+        return Evaluated(self._whoosh_mask(q))
+
+    def _whoosh_mask(self, q):
+        mask = np.zeros(self.n, bool)
+        ids = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+        mask[ids] = True
+        return mask & self.live
+
+    def _term(self, field, text, boost, scored):
+        ids, weights = self.term_postings(field, text)
+        mask = np.zeros(self.n, bool)
+        mask[ids] = True
+        if not scored or not len(ids):
+            return Evaluated(mask)
+        df = len(ids)
+        idf = math.log(self.doc_count / (df + 1)) + 1.0
+        lengths = self.lengths(field)[ids]
+        tf = weights
+        score = np.zeros(self.n, np.float32)
+        score[ids] = boost * idf * (tf * (K1 + 1)) / (
+            tf + K1 * ((1 - B) + B * lengths / self.avg_length(field)))
+        return Evaluated(mask, score)
+
+    @staticmethod
+    def _combine(parts, op):
+        mask = parts[0].mask.copy()
+        for p in parts[1:]:
+            op(mask, p.mask, out=mask)
+        scores = [p.score for p in parts if p.score is not None]
+        if not scores:
+            return Evaluated(mask)
+        total = scores[0].copy()
+        for s in scores[1:]:
+            total += s
+        return Evaluated(mask, total)
+
+    # -- filters, facets, ranking ------------------------------------------
+    def value_mask(self, field, values):
+        index, docs, codes = self.keyword(field)
+        wanted = [i for i, v in enumerate(index) if v in set(values)]
+        mask = np.zeros(self.n, bool)
+        if wanted:
+            mask[docs[np.isin(codes, wanted)]] = True
+        return mask
+
+    def date_mask(self, field, start, end):
+        dates = self.dates(field)
+        mask = self.live.copy()
+        if start is not None:
+            mask &= dates >= datetime_to_long(start)
+        if end is not None:
+            mask &= dates <= datetime_to_long(end)
+        return mask
+
+    def facet_counts(self, field, mask):
+        """Return [(value, count)] of a keyword field over mask, most frequent first."""
+        index, docs, codes = self.keyword(field)
+        if not len(docs):
+            return []
+        counts = np.bincount(codes[mask[docs]], minlength=len(index))
+        nonzero = np.flatnonzero(counts)
+        pairs = [(index[i], int(counts[i])) for i in nonzero]
+        pairs.sort(key=lambda p: (-p[1], p[0]))
+        return pairs
+
+    def top(self, mask, score, k, *, date_field="published", newest=True, by_date=False):
+        """Return up to k docnums of mask: by score (ties newest first) or by date."""
+        candidates = np.flatnonzero(mask)
+        if not len(candidates) or k <= 0:
+            return candidates[:0]
+        dates = self.dates(date_field)[candidates]
+        if by_date or score is None:
+            key = -dates if newest else dates
+            secondary = -candidates if newest else candidates
+            primary = key.astype(np.float64)
+        else:
+            primary = -score[candidates].astype(np.float64)
+            secondary = -dates
+        if k < len(candidates):
+            part = np.argpartition(primary, k - 1)[:k]
+            # widen to every candidate tied with the k-th so ties break the same way each time
+            cutoff = primary[part].max()
+            part = np.flatnonzero(primary <= cutoff)
+        else:
+            part = np.arange(len(candidates))
+        order = part[np.lexsort((candidates[part], secondary[part], primary[part]))]
+        return candidates[order[:k]]
