@@ -26,6 +26,7 @@ from search.index_dirs import ensure_symlinked, new_build_dir, swap_in
 from search.analysis import ChineseAnalyzer, get_jieba
 
 WRITE_LOCK_TIMEOUT = 60.0
+PARALLEL_FROM = 1000  # batches this large are analysed by two worker processes
 _process_write_lock = threading.Lock()
 
 
@@ -104,7 +105,12 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
             return
         with _process_write_lock:
             self.index = self.index.refresh()
-            writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT)
+            if len(objs) >= PARALLEL_FROM:
+                get_jieba()  # forked analysis workers inherit the loaded dictionaries
+                writer = self.index.writer(procs=2, multisegment=True, batchsize=256,
+                                           timeout=WRITE_LOCK_TIMEOUT)
+            else:
+                writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT)
             try:
                 for obj in objs:
                     writer.update_document(**self._document(index, obj))

@@ -4,7 +4,7 @@ import logging
 from haystack import connections
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 
 
 def article_index():
