@@ -36,13 +36,17 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
         self.queue([instance.article_id])
 
     def queue(self, pks):
-        """Remember article ids to reindex when the current transaction commits."""
-        using = "default"
+        """Remember article ids to reindex when the current transaction commits.
+
+        The flush is registered on every call (it is idempotent): outside a
+        transaction on_commit runs it at once, and a rolled-back transaction
+        drops its callbacks but its ids still go with the next commit.
+        """
         ids = getattr(_pending, "ids", None)
         if ids is None:
             ids = _pending.ids = set()
-            transaction.on_commit(self.flush, using=using)
         ids.update(pk for pk in pks if pk is not None)
+        transaction.on_commit(self.flush)
 
     def flush(self):
         ids = getattr(_pending, "ids", None) or set()

@@ -42,3 +42,16 @@ def test_swap_points_the_path_at_the_new_build_and_prunes_old_ones(tmp_path):
     swap_in(path, second)
     assert path.resolve() == second.resolve()
     assert sorted(p.name for p in builds_dir(path).iterdir()) == sorted([first.name, second.name])
+
+
+def test_a_saved_edit_is_searchable_through_the_server(live_archive, live_archive_env):
+    """A save in another process (autocommit, as a script or shell would) reaches the served index."""
+    script = ("from archive.models import Article\n"
+              "a = Article.objects.searchable().order_by('pk').first()\n"
+              "a.title = '独一无二的校验标题 ' + a.title\n"
+              "a.save()\n")
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT,
+                   env=live_archive_env, check=True, capture_output=True)
+    with urllib.request.urlopen(live_archive + "/api/search?q=%E7%8B%AC%E4%B8%80%E6%97%A0%E4%BA%8C") as r:
+        titles = [hit["title"] for hit in json.load(r)["results"]]
+    assert len(titles) == 1 and titles[0].startswith("独一无二的校验标题")
