@@ -49,12 +49,12 @@ def seed_material():
     return titles, paragraphs
 
 
-def generate(n, *, seed=2026):
-    """Yield n article records, the same ones for the same n and seed."""
+def generate(n, *, seed=2026, first=0):
+    """Yield n article records numbered from first, the same ones for the same arguments."""
     rng = random.Random(seed)
     titles, paragraphs = seed_material()
     span = (END - START).days
-    for i in range(n):
+    for i in range(first, first + n):
         source = SOURCES[i % len(SOURCES)]
         biz = hashlib.md5(source.encode()).hexdigest()[:16]
         body, size = [], 0
@@ -76,12 +76,12 @@ def generate(n, *, seed=2026):
         }
 
 
-def write(n, folder, *, per_file=10_000, seed=2026):
+def write(n, folder, *, per_file=10_000, seed=2026, first=0):
     """Write the corpus as JSON Lines files of per_file records; return their paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths, handle = [], None
-    for i, record in enumerate(generate(n, seed=seed)):
+    for i, record in enumerate(generate(n, seed=seed, first=first)):
         if i % per_file == 0:
             if handle:
                 handle.close()

@@ -269,7 +269,8 @@ def main():
     t0 = time.perf_counter()
     files = write(args.docs, out / f"corpus-{args.docs}", per_file=10_000)
     results["corpus_seconds"] = round(time.perf_counter() - t0, 1)
-    increment_files = write(increment, out / f"increment-{args.docs}", per_file=10_000, seed=7)
+    increment_files = write(increment, out / f"increment-{args.docs}", per_file=10_000, seed=7,
+                            first=args.docs)
 
     print(f"importing {args.docs} articles …", flush=True)
     seconds = import_files(files, index_on_commit=False)

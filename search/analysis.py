@@ -85,30 +85,38 @@ def tokenize(text, *, mode="index"):
     """
     tok = get_jieba()
     norm = normalize(text)
-    if len(norm) != len(text):
-        # NFKC changed lengths (rare ligatures): offsets refer to the normalized text.
-        text = norm
+    freq = tok.FREQ
+    index_mode = mode == "index"
     out = []
+    append = out.append
     position = 0
-    spans = [(m.start("number"), m.end("number"), m.group("number")) for m in DOC_NUMBER_RE.finditer(norm)]
+    offset = 0
+    spans = [(m.start("number"), m.end("number"), m.group("number"))
+             for m in DOC_NUMBER_RE.finditer(norm)]
     span = spans.pop(0) if spans else None
     emitted = None
-    for word, start, end in tok.tokenize(norm, HMM=True):
-        while span is not None and start >= span[1]:
-            span = spans.pop(0) if spans else None
-        inside = span is not None and end > span[0]
-        if inside and emitted is not span:
-            emitted = span
-            out.append((normalize_doc_number(span[2]), position, span[0], span[1]))
-            position += 1
-        if inside and mode == "query":
-            continue  # the number is searched as one term
-        if not is_word(word) or word in STOP_WORDS:
+    # jieba.cut yields consecutive segments covering the whole text: offsets are running sums.
+    for word in tok.cut(norm, HMM=True):
+        start = offset
+        end = offset = start + len(word)
+        if span is not None:
+            while span is not None and start >= span[1]:
+                span = spans.pop(0) if spans else None
+            if span is not None and end > span[0]:
+                if emitted is not span:
+                    emitted = span
+                    append((normalize_doc_number(span[2]), position, span[0], span[1]))
+                    position += 1
+                if not index_mode:
+                    continue  # the number is searched as one term
+        if not word.isalnum() and not _WORD_CHAR_RE.search(word):
             continue
-        if mode == "index":
-            for gram, offset in _sub_words(word, tok.FREQ):
-                out.append((gram, position, start + offset, start + offset + len(gram)))
-        out.append((word, position, start, end))
+        if word in STOP_WORDS:
+            continue
+        if index_mode and len(word) > 2:
+            for gram, at in _sub_words(word, freq):
+                append((gram, position, start + at, start + at + len(gram)))
+        append((word, position, start, end))
         position += 1
     return out
 

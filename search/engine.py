@@ -162,6 +162,13 @@ def _segment_data(leaf, storage_key):
         return data
 
 
+def _forget_other_segments(live_keys):
+    """Drop cached data of segments merged away or swapped out; snapshots keep their own."""
+    with _segment_lock:
+        for key in [k for k in _segment_cache if k not in live_keys]:
+            del _segment_cache[key]
+
+
 @dataclass
 class Evaluated:
     mask: np.ndarray
@@ -176,6 +183,7 @@ class Snapshot:
         self.reader = searcher.reader()
         leaves = self.reader.leaf_readers()
         self.segments = [(_segment_data(leaf, storage_key), offset) for leaf, offset in leaves]
+        _forget_other_segments({seg.key for seg, _ in self.segments})
         self.n = self.reader.doc_count_all()
         self.live = np.zeros(self.n, dtype=bool)
         for leaf, offset in leaves:
