@@ -181,7 +181,9 @@ class Snapshot:
     def __init__(self, searcher, storage_key):
         self.searcher = searcher
         self.reader = searcher.reader()
-        leaves = self.reader.leaf_readers()
+        # An index nothing was written to has one leaf without a segment: skip it.
+        leaves = [(leaf, offset) for leaf, offset in self.reader.leaf_readers()
+                  if getattr(leaf, "segment", lambda: None)() is not None]
         self.segments = [(_segment_data(leaf, storage_key), offset) for leaf, offset in leaves]
         _forget_other_segments({seg.key for seg, _ in self.segments})
         self.n = self.reader.doc_count_all()

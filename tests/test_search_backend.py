@@ -124,3 +124,9 @@ def test_hostile_queries_return_results_not_errors(corpus, q):
     corpus(("科技新闻", "科技。"))
     page = run_search(SearchState(q=q))
     assert page.count >= 0
+
+
+def test_an_index_nothing_was_written_to_answers_with_no_hits(temp_index):
+    page = run_search(SearchState(q="人工智能"))
+    assert page.count == 0 and page.results == []
+    assert run_search(SearchState()).count == 0

@@ -7,10 +7,14 @@ from archive.ingest.dates import HEADER_RE
 
 @dataclass(frozen=True)
 class RawRecord:
-    """One record as read from a file; number is its 1-based place there."""
+    """One record as read from a file; number is its 1-based place there.
+
+    error is set when the record could not be parsed at all (a broken JSON line).
+    """
 
     number: int
     value: object
+    error: str = ""
 
 
 # 「来源:3月15日《解放日报》」 closes each story of a newspaper digest.

@@ -59,15 +59,22 @@ def decode_bytes(data):
 
 
 def _json_lines(text):
-    """Return one RawRecord per non-blank line, or None if a line is not JSON."""
+    """Return one RawRecord per non-blank line, or None when the first line is not JSON.
+
+    A later line that is not JSON becomes a record with an error: the other
+    lines of a JSON Lines file are still good records.
+    """
     records = []
     # Split on "\n" only: JSON strings may hold U+2028, which splitlines() breaks on.
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
             try:
                 records.append(RawRecord(number, json.loads(line)))
-            except json.JSONDecodeError:
-                return None
+            except json.JSONDecodeError as error:
+                if not records:
+                    return None
+                records.append(RawRecord(number, None, error=(
+                    f"invalid JSON at column {error.colno}: {error.msg}")))
     return records
 
 
