@@ -24,7 +24,7 @@ setup: venv
 
 ## Serve the archive with gunicorn at http://$(HOST):$(PORT)
 run: setup
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --timeout 120 --access-logfile -
 
 ## Debian packages the tests need (chromium, CJK fonts, PostgreSQL), installed when missing.
 system-deps:

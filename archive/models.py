@@ -1,7 +1,10 @@
 """The archive's records: sources, topics, articles and import batches."""
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 REGION_CHOICES = [("上海", "上海"), ("江苏", "江苏"), ("浙江", "浙江"), ("安徽", "安徽"), ("其他", "其他")]
 
@@ -18,6 +21,8 @@ class Source(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.WECHAT)
     biz = models.CharField(_("微信 __biz"), max_length=100, blank=True, db_index=True)
     region = models.CharField(_("地区"), max_length=10, choices=REGION_CHOICES, default="其他")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -38,6 +43,8 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.CharField(_("说明"), max_length=300, blank=True)
     rules = models.TextField(_("关键词规则"), blank=True, help_text=_("每行一个关键词"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +72,10 @@ class ImportBatch(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     duplicate = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("导入人"))
+    report = models.JSONField(_("导入报告"), default=list, blank=True,
+                              help_text="Per-file counts and rejected records of an import from the admin.")
 
     class Meta:
         ordering = ["-started_at"]
@@ -99,6 +110,8 @@ class Article(models.Model):
     kind = models.CharField(_("文档类型"), max_length=20, default="新闻", db_index=True)
     doc_number = models.CharField(_("发文字号"), max_length=100, blank=True, db_index=True)
     cited_numbers = models.JSONField(_("引用文号"), default=list, blank=True)
+    issuing_bodies = models.JSONField(_("发文机关"), default=list, blank=True)
+    deadline = models.DateField(_("申报截止日期"), null=True, blank=True, db_index=True)
     regions = models.CharField(_("涉及地区"), max_length=100, blank=True, help_text=_("空格分隔"))
     topics = models.ManyToManyField(Topic, through="ArticleTopic", related_name="articles", blank=True,
                                     verbose_name=_("主题"))
@@ -116,6 +129,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # The verbatim record and its hash only change by import; the history keeps the editors' fields.
+    history = HistoricalRecords(excluded_fields=["raw", "record_hash"])
 
     class Meta:
         ordering = ["-published", "-id"]
@@ -134,12 +149,25 @@ class Article(models.Model):
         return [p for p in self.body.split("\n\n") if p.strip()]
 
     @property
+    def safe_url(self):
+        """Return the original URL when it is http(s), else "": only those are shown as links."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def region_list(self):
         return self.regions.split()
 
     @property
     def is_searchable(self):
         return self.status == self.Status.PUBLISHED and not self.is_empty
+
+    def kept_article(self):
+        """Return the article this one was merged into (following chains), or itself."""
+        article, seen = self, {self.pk}
+        while article.status == self.Status.DUPLICATE and article.duplicate_of_id not in (None, *seen):
+            seen.add(article.duplicate_of_id)
+            article = article.duplicate_of
+        return article
 
 
 class ArticleTopic(models.Model):
@@ -152,6 +180,11 @@ class ArticleTopic(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE)
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.AUTO)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("指定人"))
+    assigned_at = models.DateTimeField(_("指定时间"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "topic"], name="unique_article_topic")]
@@ -160,6 +193,44 @@ class ArticleTopic(models.Model):
 
     def __str__(self):
         return f"{self.article_id}:{self.topic}"
+
+
+class TopicExclusion(models.Model):
+    """A topic an editor removed from an article by hand: automatic tagging must not add it back."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="topic_exclusions")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="exclusions")
+    excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("移除人"))
+    excluded_at = models.DateTimeField(_("移除时间"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "topic"], name="unique_topic_exclusion")]
+        verbose_name = _("手动移除的主题")
+        verbose_name_plural = _("手动移除的主题")
+
+    def __str__(self):
+        return f"{self.article_id}:-{self.topic}"
+
+
+class NotDuplicate(models.Model):
+    """Two articles an editor judged distinct: the duplicates view stops pairing them."""
+
+    first = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("判定人"))
+    decided_at = models.DateTimeField(_("判定时间"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="unique_not_duplicate"),
+                       models.CheckConstraint(condition=models.Q(first__lt=models.F("second")),
+                                              name="not_duplicate_ordered")]
+        verbose_name = _("非重复判定")
+        verbose_name_plural = _("非重复判定")
+
+    def __str__(self):
+        return f"{self.first_id}≠{self.second_id}"
 
 
 def _query(name, value):

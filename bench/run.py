@@ -248,12 +248,16 @@ def main():
     parser.add_argument("--http-requests", type=int, default=800)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--skip-stock", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep an archive built by an earlier run: skip corpus, import and rebuild")
     args = parser.parse_args()
 
     out = Path(args.out)
     var = out / f"var-{args.docs}"
-    shutil.rmtree(var, ignore_errors=True)
-    var.mkdir(parents=True)
+    reuse = args.reuse and (var / "archive.sqlite3").exists()
+    if not reuse:
+        shutil.rmtree(var, ignore_errors=True)
+    var.mkdir(parents=True, exist_ok=True)
     setup_django(var)
     from django.core.management import call_command
     from haystack import connections
@@ -261,31 +265,38 @@ def main():
     from archive.models import Article
     from bench.corpus import write
 
+    path = out / f"results-{args.docs}.json"
+
+    def save():
+        path.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
     results = {"docs": args.docs, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                                "platform": platform.platform()},
                "command": " ".join(["python", "bench/run.py"] + sys.argv[1:])}
     call_command("migrate", verbosity=0)
     increment = min(10_000, max(args.docs // 10, 1))
-    t0 = time.perf_counter()
-    files = write(args.docs, out / f"corpus-{args.docs}", per_file=10_000)
-    results["corpus_seconds"] = round(time.perf_counter() - t0, 1)
-    increment_files = write(increment, out / f"increment-{args.docs}", per_file=10_000, seed=7,
-                            first=args.docs)
+    if not reuse:
+        t0 = time.perf_counter()
+        files = write(args.docs, out / f"corpus-{args.docs}", per_file=10_000)
+        results["corpus_seconds"] = round(time.perf_counter() - t0, 1)
 
-    print(f"importing {args.docs} articles …", flush=True)
-    seconds = import_files(files, index_on_commit=False)
-    results["import"] = {"articles": args.docs, "seconds": round(seconds, 1),
-                         "per_second": round(args.docs / seconds, 1)}
+        print(f"importing {args.docs} articles …", flush=True)
+        seconds = import_files(files, index_on_commit=False)
+        results["import"] = {"articles": args.docs, "seconds": round(seconds, 1),
+                             "per_second": round(args.docs / seconds, 1)}
 
-    print("rebuilding the index …", flush=True)
-    start = time.perf_counter()
-    call_command("rebuild_index", interactive=False, verbosity=0)
-    seconds = time.perf_counter() - start
-    indexed = Article.objects.searchable().count()
-    results["rebuild"] = {"articles": indexed, "seconds": round(seconds, 1),
-                          "per_second": round(indexed / seconds, 1),
-                          "index_mb": round(du(os.path.realpath(var / "whoosh_index")) / 2**20, 1)}
+        print("rebuilding the index …", flush=True)
+        start = time.perf_counter()
+        call_command("rebuild_index", interactive=False, verbosity=0)
+        seconds = time.perf_counter() - start
+        indexed = Article.objects.searchable().count()
+        results["rebuild"] = {"articles": indexed, "seconds": round(seconds, 1),
+                              "per_second": round(indexed / seconds, 1),
+                              "index_mb": round(du(os.path.realpath(var / "whoosh_index")) / 2**20, 1)}
+    increment_files = write(increment, out / f"increment-{args.docs}-{Article.objects.count()}",
+                            per_file=10_000, seed=7, first=Article.objects.count() + 1_000_000)
 
+    save()  # partial results survive an interrupted run
     filters = {"regions": "上海", "kind": "通知"}
     print("querying (ours) …", flush=True)
     ours, our_hits = run_modes(our_queryset, QUERIES, filters, args.repeat)
@@ -293,6 +304,7 @@ def main():
     results["ours_cold_b"] = summary(ours["b"][:len(QUERIES)])
     results["browse_hits"] = our_hits[""]
 
+    save()  # partial results survive an interrupted run
     if not args.skip_stock:
         print("building the stock backend's index …", flush=True)
         results["stock_build_seconds"] = round(build_stock_index(), 1)
@@ -303,6 +315,7 @@ def main():
         results["ratio_b_p50"] = round(results["stock"]["b"]["p50_ms"] / max(results["ours"]["b"]["p50_ms"], 0.01), 1)
         results["same_hits"] = sum(1 for q in QUERIES if our_hits.get(q) == stock_hits.get(q))
 
+    save()  # partial results survive an interrupted run
     print(f"importing {increment} more articles with indexing on commit …", flush=True)
     before = connections["default"].get_backend().snapshot().doc_count
     seconds = import_files(increment_files, index_on_commit=True)
@@ -311,6 +324,7 @@ def main():
                             "per_second": round(increment / seconds, 1),
                             "index_docs_before": before, "index_docs_after": after}
 
+    save()  # partial results survive an interrupted run
     print("serving with gunicorn …", flush=True)
     port = free_port()
     env = {**os.environ, "ARCHIVE_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings"}
@@ -338,19 +352,19 @@ def main():
         server.terminate()
         server.wait(timeout=30)
 
-    path = out / f"results-{args.docs}.json"
-    path.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    save()
     print(markdown(results))
     print(f"\nJSON: {path}")
 
 
 def markdown(r):
-    rows = [
-        ("corpus", f"{r['docs']} articles, ~2,000 characters each, {r['machine']['cpus']} cores"),
-        ("import (no indexing)", f"{r['import']['per_second']} articles/s ({r['import']['seconds']} s)"),
-        ("full rebuild", f"{r['rebuild']['per_second']} articles/s ({r['rebuild']['seconds']} s), "
-                         f"index {r['rebuild']['index_mb']} MB"),
-    ]
+    rows = [("corpus", f"{r['docs']} articles, ~2,000 characters each, {r['machine']['cpus']} cores")]
+    if "import" in r:
+        rows += [
+            ("import (no indexing)", f"{r['import']['per_second']} articles/s ({r['import']['seconds']} s)"),
+            ("full rebuild", f"{r['rebuild']['per_second']} articles/s ({r['rebuild']['seconds']} s), "
+                             f"index {r['rebuild']['index_mb']} MB"),
+        ]
     labels = {"a": "(a) query, first page", "b": "(b) query + all facets",
               "c": "(c) query + 2 filters + facets", "d": "(d) browse newest + facets"}
     for mode, label in labels.items():

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "search",  # before haystack: its rebuild_index command replaces haystack's
     "haystack",
+    "simple_history",
     "archive",
 ]
 
@@ -43,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Attributes admin edits (and the signals they fire) to the editor in the history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -76,6 +79,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets searches read while an import writes.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
+        # Take the write lock when a transaction starts, not at its first write:
+        # concurrent writers then wait instead of failing with "database is locked".
+        "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 

@@ -2,6 +2,7 @@
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 from playwright.sync_api import sync_playwright
 
@@ -13,13 +14,17 @@ def main(base="http://127.0.0.1:8000"):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
-        page.goto(base + "/?q=脑机接口")
+        # The search page: a query narrowed by one facet, its month histogram, chips and results.
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(base + "/?" + urlencode({"q": "人工智能", "kind": "新闻"}))
         page.screenshot(path=DOCS / "screenshot-search.png")
-        page.locator(".hit h3 a").nth(2).click()
+        # The article page: a numbered notice with its issuing bodies, links and citation.
+        page.goto(base + "/?" + urlencode({"q": "沪科合〔2026〕1号"}))
+        page.locator(".hit h3 a").first.click()
+        page.wait_for_load_state()
         page.screenshot(path=DOCS / "screenshot-article.png")
         phone = browser.new_page(viewport={"width": 375, "height": 800})
-        phone.goto(base + "/?q=集成电路")
+        phone.goto(base + "/?" + urlencode({"q": "集成电路"}))
         phone.screenshot(path=DOCS / "screenshot-phone.png")
         browser.close()
 

@@ -3,9 +3,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from haystack.forms import SearchForm
 
+from search.state import SORTS
+
 MAX_VALUES = 20
 MAX_VALUE_CHARS = 200
-SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE = 10_000
 
 
@@ -22,6 +23,8 @@ class MultiValueField(forms.Field):
         values = []
         for item in value:
             item = str(item).strip()
+            if "\x00" in item:
+                raise forms.ValidationError(_("取值含有空字符"))
             if len(item) > MAX_VALUE_CHARS:
                 raise forms.ValidationError(_("取值过长（最多 %(n)s 个字符）"), params={"n": MAX_VALUE_CHARS})
             if item and item not in values:
@@ -38,10 +41,14 @@ class ArchiveSearchForm(SearchForm):
     topic = MultiValueField(required=False, label=_("主题"))
     region = MultiValueField(required=False, label=_("地区"))
     kind = MultiValueField(required=False, label=_("类型"))
+    issuer = MultiValueField(required=False, label=_("发文机关"))
+    cites = MultiValueField(required=False, label=_("引用文件"))
     date_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label=_("起始日期"))
     date_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label=_("截止日期"))
+    deadline = forms.ChoiceField(required=False, label=_("申报"),
+                                 choices=[("open", _("申报中")), ("any", _("有申报截止日期"))])
     sort = forms.ChoiceField(required=False, label=_("排序"),
-                             choices=[("relevance", _("相关度")), ("newest", _("最新")), ("oldest", _("最早"))])
+                             choices=list(zip(SORTS, [_("相关度"), _("最新"), _("最早")])))
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label=_("页码"))
 
     # "from" and "to" are Python keywords: map the URL names onto the fields.

@@ -6,7 +6,7 @@ from search.fields import ChineseTextField, KeywordField, KeywordListField
 
 # Facets, declared once: URL parameter -> index field.
 FACET_FIELDS = {"source": "source", "topic": "topics", "region": "regions", "kind": "kind",
-                "month": "month"}
+                "issuer": "issuers", "cites": "cited", "deadline": "deadline", "month": "month"}
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -19,7 +19,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     topics = KeywordListField()
     regions = KeywordListField()
     cited = KeywordListField()
+    issuers = KeywordListField()
+    deadline = KeywordListField()  # "YYYY-MM-DD", none for articles without one
     published = indexes.DateField(model_attr="published")
+    # Lets check_index see edits that never reached the index.
+    updated = indexes.DateTimeField(model_attr="updated_at")
 
     def get_model(self):
         return Article
@@ -46,3 +50,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_cited(self, obj):
         return list(obj.cited_numbers or [])
+
+    def prepare_issuers(self, obj):
+        return list(obj.issuing_bodies or [])
+
+    def prepare_deadline(self, obj):
+        return [obj.deadline.isoformat()] if obj.deadline else []

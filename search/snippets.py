@@ -55,3 +55,9 @@ def snippet(text, terms, *, width=DEFAULT_WIDTH):
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(flat) else ""
     return mark_safe(prefix + body + suffix)  # body is escaped by highlight()
+
+
+def plain_summary(text, *, width=DEFAULT_WIDTH):
+    """Return the start of text on one line, cut at width characters with an ellipsis (not escaped)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width].rstrip() + "…"

@@ -1,10 +1,14 @@
 """The search state read from the URL, and links that change one part of it (pure)."""
+import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.utils.http import urlencode
 
-FILTER_PARAMS = ("source", "topic", "region", "kind")
+# Repeatable filters: values in one combine with OR, filters with AND.
+FILTER_PARAMS = ("source", "topic", "region", "kind", "issuer", "cites")
+DEADLINE_CHOICES = ("open", "any")
+SORTS = ("relevance", "newest", "oldest")
 
 
 @dataclass(frozen=True)
@@ -14,8 +18,11 @@ class SearchState:
     topic: tuple = ()
     region: tuple = ()
     kind: tuple = ()
+    issuer: tuple = ()
+    cites: tuple = ()
     date_from: date | None = None
     date_to: date | None = None
+    deadline: str = ""
     sort: str = ""
     page: int = 1
     extra: dict = field(default_factory=dict, compare=False)
@@ -25,6 +32,7 @@ class SearchState:
         return cls(q=(data.get("q") or "").strip(),
                    **{name: tuple(data.get(name) or ()) for name in FILTER_PARAMS},
                    date_from=data.get("date_from"), date_to=data.get("date_to"),
+                   deadline=data.get("deadline") or "",
                    sort=data.get("sort") or "", page=data.get("page") or 1)
 
     @property
@@ -35,8 +43,12 @@ class SearchState:
         return "relevance" if self.q else "newest"
 
     @property
+    def has_dates(self):
+        return bool(self.date_from or self.date_to)
+
+    @property
     def has_filters(self):
-        return any(getattr(self, n) for n in FILTER_PARAMS) or bool(self.date_from or self.date_to)
+        return any(getattr(self, n) for n in FILTER_PARAMS) or self.has_dates or bool(self.deadline)
 
     def params(self):
         """Return the state as an ordered list of URL parameters (page omitted when 1)."""
@@ -49,18 +61,22 @@ class SearchState:
             items.append(("from", self.date_from.isoformat()))
         if self.date_to:
             items.append(("to", self.date_to.isoformat()))
+        if self.deadline:
+            items.append(("deadline", self.deadline))
         if self.sort:
             items.append(("sort", self.sort))
         if self.page and self.page != 1:
             items.append(("page", str(self.page)))
         return items
 
+    def replace(self, **changes):
+        """Return a copy with changes; any change but page goes back to page 1."""
+        state = replace(self, **changes)
+        return state if "page" in changes else replace(state, page=1)
+
     def query_string(self, **changes):
         """Return "?…" for this state with changes applied; any change but page resets page."""
-        state = replace(self, **changes)
-        if "page" not in changes:
-            state = replace(state, page=1)
-        params = state.params()
+        params = self.replace(**changes).params()
         return "?" + urlencode(params) if params else "?"
 
     def toggle(self, name, value):
@@ -68,3 +84,42 @@ class SearchState:
         values = getattr(self, name)
         new = tuple(v for v in values if v != value) if value in values else values + (value,)
         return self.query_string(**{name: new})
+
+    def cleared(self):
+        """Return the state without any filter, keeping the query and the sort."""
+        return SearchState(q=self.q, sort=self.sort)
+
+    def month_query(self, month):
+        """Return the query string narrowed to one month ("2025-10"), within the current range."""
+        start, end = month_bounds(month)
+        if self.date_from and self.date_from > start:
+            start = self.date_from
+        if self.date_to and self.date_to < end:
+            end = self.date_to
+        return self.query_string(date_from=start, date_to=end)
+
+    def year_query(self, year):
+        return self.query_string(date_from=date(year, 1, 1), date_to=date(year, 12, 31))
+
+    @property
+    def month(self):
+        """Return "YYYY-MM" when the date range is exactly one calendar month, else ""."""
+        if self.date_from and self.date_to and self.date_from.day == 1 and \
+                (self.date_from.year, self.date_from.month) == (self.date_to.year, self.date_to.month) and \
+                self.date_to == month_bounds(self.date_from.strftime("%Y-%m"))[1]:
+            return self.date_from.strftime("%Y-%m")
+        return ""
+
+    @property
+    def year(self):
+        """Return the year when the date range is exactly one calendar year, else None."""
+        if self.date_from and self.date_to and self.date_from == date(self.date_from.year, 1, 1) and \
+                self.date_to == date(self.date_from.year, 12, 31):
+            return self.date_from.year
+        return None
+
+
+def month_bounds(month):
+    """Return (first day, last day) of a "YYYY-MM" month."""
+    year, mon = (int(x) for x in month.split("-"))
+    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])

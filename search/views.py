@@ -1,11 +1,16 @@
-"""Thin views: read the URL into a state, run one search, render."""
-from django.http import JsonResponse
+"""Thin views: read the URL into a state, call one function, render."""
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from search import apidoc, browse, exports, feeds, trends
 from search.forms import ArchiveSearchForm
-from search.presentation import search_context
+from search.presentation import api_payload, search_context
 from search.service import run_search
 from search.state import SearchState
+
+JSON_OPTIONS = {"json_dumps_params": {"ensure_ascii": False}}
 
 
 def _state(request):
@@ -15,32 +20,129 @@ def _state(request):
     return form, None
 
 
+def _bad_request(form):
+    return JsonResponse({"error": "invalid parameters", "fields": form.url_errors()}, status=400, **JSON_OPTIONS)
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+@require_safe
 def search_page(request):
     """Render the search page; no query browses everything, newest first."""
     form, state = _state(request)
     if state is None:
         return render(request, "search/search.html", {"form": form, "errors": form.url_errors()},
                       status=400)
-    page = run_search(state)
-    return render(request, "search/search.html", {"form": form, **search_context(page)})
+    return render(request, "search/search.html", {"form": form, **search_context(run_search(state))})
 
 
+@require_safe
 def search_api(request):
     """Return the search results, count and facets as JSON (see DESIGN.md)."""
     form, state = _state(request)
     if state is None:
-        return JsonResponse({"error": "invalid parameters", "fields": form.url_errors()}, status=400)
-    page = run_search(state)
-    return JsonResponse({
-        "count": page.count,
-        "page": page.page,
-        "num_pages": page.num_pages,
-        "query_retried_as_words": page.fallback,
-        "results": [
-            {key: (str(value) if key == "snippet" else value)
-             for key, value in item.items() if key != "title_html"}
-            for item in page.results
-        ],
-        "facets": {param: [{"value": f["value"], "count": f["count"]} for f in values]
-                   for param, values in page.facets.items()},
-    }, json_dumps_params={"ensure_ascii": False})
+        return _bad_request(form)
+    return JsonResponse(api_payload(run_search(state)), **JSON_OPTIONS)
+
+
+def _export(request, fmt, content_type):
+    form, state = _state(request)
+    if state is None:
+        return _bad_request(form)
+    count, chunks = exports.export(state, fmt=fmt, base_url=_base_url(request))
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="archive-search-{stamp}.{fmt}"'
+    response["X-Result-Count"] = str(count)
+    response["X-Export-Limit"] = str(exports.EXPORT_LIMIT)
+    response["X-Export-Truncated"] = "true" if count > exports.EXPORT_LIMIT else "false"
+    return response
+
+
+@require_safe
+def export_csv(request):
+    """Stream the whole result set as CSV (UTF-8 with BOM)."""
+    return _export(request, "csv", "text/csv; charset=utf-8")
+
+
+@require_safe
+def export_json(request):
+    """Stream the whole result set as JSON."""
+    return _export(request, "json", "application/json; charset=utf-8")
+
+
+@require_safe
+def feed_atom(request):
+    """Return an Atom feed of the newest articles matching the search."""
+    form, state = _state(request)
+    if state is None:
+        return _bad_request(form)
+    feed = feeds.atom_feed(state, base_url=_base_url(request), feed_url=request.build_absolute_uri())
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+@require_safe
+def calendar_ics(request):
+    """Return an iCalendar of the application deadlines in the search."""
+    form, state = _state(request)
+    if state is None:
+        return _bad_request(form)
+    text = feeds.calendar(state, base_url=_base_url(request), host=request.get_host())
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    return response
+
+
+@require_safe
+def trends_page(request):
+    """Render attention over time and the top terms of the search."""
+    form, state = _state(request)
+    if state is None:
+        return render(request, "search/trends.html", {"errors": form.url_errors()}, status=400)
+    return render(request, "search/trends.html", {"report": trends.report(state), "state": state})
+
+
+@require_safe
+def trends_api(request):
+    """Return the trends of the search as JSON."""
+    form, state = _state(request)
+    if state is None:
+        return _bad_request(form)
+    report = trends.report(state)
+    return JsonResponse(trends.as_json(report), **JSON_OPTIONS)
+
+
+@require_safe
+def help_page(request):
+    """Explain the query syntax, the URL parameters and the API."""
+    return render(request, "search/help.html", {"openapi_text": apidoc.openapi_text(_base_url(request)),
+                                                "columns": exports.COLUMNS,
+                                                "export_limit": exports.EXPORT_LIMIT})
+
+
+@require_safe
+def openapi_json(request):
+    """Return the OpenAPI description of the API."""
+    return JsonResponse(apidoc.openapi(_base_url(request)), **JSON_OPTIONS)
+
+
+@require_safe
+def sources_page(request):
+    """List every source with its article count, date range and region."""
+    return render(request, "browse/sources.html", {"sources": browse.sources()})
+
+
+@require_safe
+def topics_page(request):
+    """List every topic with its article count and description."""
+    return render(request, "browse/topics.html", {"topics": browse.topics()})
+
+
+@require_safe
+def documents_page(request):
+    """List the document numbers cited in the archive, most cited first."""
+    return render(request, "browse/documents.html", {"documents": browse.documents()})

@@ -130,3 +130,127 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM,
             "args": ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
                      "--no-first-run", "--disable-sync"]}
+
+
+# ---------------------------------------------------------------- editors (archive/admin)
+import contextlib  # noqa: E402
+
+EDITOR_PASSWORD = "editor-pass-1"
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the "editors" group the migration creates."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("editor", password=EDITOR_PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def admin_form_data():
+    """Return a function giving the POST data an admin form page would submit unchanged."""
+    from django import forms
+
+    def data_of(response, **changes):
+        form = response.context["adminform"].form
+        data = {}
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                data[name] = [str(v) for v in value or []]
+            elif isinstance(field, forms.BooleanField):
+                if value:
+                    data[name] = "on"
+            else:
+                prepared = field.prepare_value(value)
+                data[name] = "" if prepared is None else str(prepared)
+        data.update(changes)
+        return data
+
+    return data_of
+
+
+class LiveArchive:
+    """A served copy of the archive: its URL, environment (for manage.py beside it) and editors."""
+
+    def __init__(self, url, env, var):
+        self.url, self.env, self.var = url, env, var
+
+    def manage(self, *args, check=True, **kwargs):
+        """Run manage.py against this copy's database and index; return the CompletedProcess."""
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=check,
+                              capture_output=True, text=True, **kwargs)
+
+
+def _own_database(env, name):
+    """Give a served copy its own database: SQLite under its var dir, or a PostgreSQL db named name."""
+    url = env.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        env.pop("DATABASE_URL", None)
+        return None
+    import dj_database_url
+
+    db = _PostgresDatabase.__new__(_PostgresDatabase)
+    db.params, db.name = dj_database_url.parse(url), f"{name}_{os.getpid()}"
+    db.url = url.rsplit("/", 1)[0] + "/" + db.name
+    db._execute(f'DROP DATABASE IF EXISTS "{db.name}"', f'CREATE DATABASE "{db.name}"')
+    env["DATABASE_URL"] = db.url
+    return db
+
+
+@contextlib.contextmanager
+def serve_archive(name, *, editors=("editor",), workers=2):
+    """Set up a fresh archive (seeds imported, index built, editors created), serve it with gunicorn."""
+    var = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    env = {**os.environ, "ARCHIVE_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings",
+           "PYTHONUNBUFFERED": "1"}
+    db = _own_database(env, name)
+    live = LiveArchive(None, env, var)
+    proc = None
+    try:
+        for args in (["migrate", "--noinput"], ["import_articles", str(FIXTURES)],
+                     ["rebuild_index", "--noinput"], ["collectstatic", "--noinput"]):
+            live.manage(*args, "--verbosity", "0")
+        live.manage("shell", "--verbosity", "0", "-c", (
+            "from django.contrib.auth.models import Group, User\n"
+            "group = Group.objects.get(name='editors')\n"
+            f"for name in {list(editors)!r}:\n"
+            f"    User.objects.create_user(name, password={EDITOR_PASSWORD!r}, is_staff=True).groups.add(group)\n"))
+        port = _free_port()
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind",
+                                 f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"],
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=open(var / "gunicorn.log", "w"))
+        live.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(live.url + "/api/search", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("gunicorn did not start: " + (var / "gunicorn.log").read_text())
+                time.sleep(0.2)
+        yield live
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+        shutil.rmtree(var, ignore_errors=True)
+        if db:
+            db.drop()
+
+
+@pytest.fixture(scope="session")
+def live_admin_archive():
+    """A served archive of its own for the editors' browser tests, with the editor "editor"."""
+    with serve_archive("archive-admin-live") as live:
+        yield live

@@ -41,3 +41,8 @@ def test_wechat_biz():
     assert wechat_biz("https://mp.weixin.qq.com/s?__biz=MzA4NjU4MjYzNg%3D%3D&mid=2651163759") == "MzA4NjU4MjYzNg=="
     assert wechat_biz("https://www.stcsm.sh.gov.cn/") == ""
     assert wechat_biz(None) == ""
+
+
+def test_non_http_urls_are_dropped():
+    assert canonical_wechat_url("javascript:alert(1)") == ""
+    assert canonical_wechat_url("data:text/html,<script>x</script>") == ""

@@ -1,9 +1,16 @@
 """Pages and the JSON API through Django's test client, on the imported seed corpus."""
+import datetime
+import html
 import json
+import random
+import re
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from archive.models import Article
+from search.indexing import reindex_articles
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +46,13 @@ def test_one_character_query_returns_hits(client):
 def test_api_shape_matches_the_contract(client):
     data = api(client, q="人工智能", page=1)
     assert set(data) >= {"count", "page", "results", "facets"}
+    # The contract's keys, plus the research fields.
     assert set(data["results"][0]) == {"id", "title", "source", "published", "url", "permalink",
-                                       "topics", "regions", "kind", "snippet"}
-    assert set(data["facets"]) == {"source", "topic", "region", "kind", "month"}
-    assert all(set(v) == {"value", "count"} for v in data["facets"]["source"])
+                                       "topics", "regions", "kind", "snippet", "doc_number",
+                                       "issuing_bodies", "cited_numbers", "deadline"}
+    assert set(data["facets"]) == {"source", "topic", "region", "kind", "month", "issuer", "cites", "deadline"}
+    assert all(set(v) == {"value", "count"} for values in data["facets"].values() for v in values)
+    assert all(values for name, values in data["facets"].items())
 
 
 def test_browse_without_query_is_newest_first_and_lists_everything(client):
@@ -104,3 +114,295 @@ def test_interface_is_chinese_first_with_an_english_switch(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get("/", {"q": "脑机接口"}).content.decode()
     assert "Yangtze Delta Sci-Tech Policy Archive" in html and "results for" in html
+
+
+# -- Facets on the page equal the totals their filters give ------------------------------
+
+SUMMARY_RE = re.compile(r"共 (\d+) (?:条结果|篇文章)")
+FACET_VALUE_RE = re.compile(
+    r'<input type="checkbox" name="(?P<param>\w+)" value="(?P<value>[^"]*)" data-url="(?P<url>[^"]*)"[^>]*>'
+    r'.*?<span class="count">(?P<count>\d+)<', re.S)
+BAR_RE = re.compile(r'<a href="(?P<url>\?[^"]*)" aria-label="[^"]*" data-month="(?P<month>[\d-]+)" '
+                    r'data-count="(?P<count>\d+)">')
+
+
+def page_total(client, query):
+    response = client.get("/" + html.unescape(query))
+    assert response.status_code == 200
+    return int(SUMMARY_RE.search(response.content.decode())[1])
+
+
+def shown_facets(content):
+    return [m.groupdict() for m in FACET_VALUE_RE.finditer(content)]
+
+
+def test_every_facet_count_on_the_page_equals_the_total_its_filter_gives(client):
+    content = client.get("/", {"q": "人工智能"}).content.decode()
+    values = shown_facets(content)
+    bars = [m.groupdict() for m in BAR_RE.finditer(content)]
+    params = {v["param"] for v in values}
+    assert params == {"source", "topic", "region", "kind", "issuer", "cites", "deadline"}
+    assert len(values) > 40 and len(bars) >= 5
+    for shown in values + bars:
+        assert page_total(client, shown["url"]) == int(shown["count"]), shown
+
+
+def test_facets_are_multi_select_within_and_intersect_across(client):
+    both = api(client, q="人工智能", source=["上海科技", "科创长宁"])
+    one, other = api(client, q="人工智能", source="上海科技"), api(client, q="人工智能", source="科创长宁")
+    assert both["count"] == one["count"] + other["count"]
+    # the source facet ignores its own filter; the others follow it
+    assert both["facets"]["source"] == api(client, q="人工智能")["facets"]["source"]
+    narrowed = api(client, q="人工智能", source="科创长宁", kind="通知")
+    kinds = {f["value"]: f["count"] for f in other["facets"]["kind"]}
+    assert narrowed["count"] > 0
+    assert narrowed["count"] == kinds["通知"]
+
+
+def test_issuer_facet_counts_short_and_full_names_as_one_body(client):
+    issuers = {f["value"]: f["count"] for f in api(client)["facets"]["issuer"]}
+    assert "市科委" not in issuers and issuers["上海市科学技术委员会"] >= 20
+    data = api(client, issuer="上海市科学技术委员会", q="小巨人")
+    assert [r["doc_number"] for r in data["results"]] == ["沪科合〔2026〕1号"]
+
+
+def test_cites_lists_every_article_citing_a_document(client):
+    data = api(client, cites="国科发监〔2023〕167号")
+    assert data["count"] == 7
+    assert all("国科发监〔2023〕167号" in r["cited_numbers"] for r in data["results"])
+
+
+def test_deadline_filter_open_now_and_any(client, temp_index, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("量子项目申报通知", "量子。", deadline=today + datetime.timedelta(days=10))
+        make_article("往年量子项目申报通知", "量子。", deadline=today - datetime.timedelta(days=10))
+        make_article("量子新闻", "量子。")
+    assert [r["title"] for r in api(client, q="量子", deadline="open")["results"]] == ["量子项目申报通知"]
+    assert api(client, q="量子", deadline="any")["count"] == 2
+    assert api(client, q="量子")["facets"]["deadline"] == [{"value": "open", "count": 1}, {"value": "any", "count": 2}]
+    html_ = client.get("/", {"q": "量子", "deadline": "open"}).content.decode()
+    assert "申报中" in html_ and "（申报中）" in html_
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(deadline__gte=today).update(deadline=today - datetime.timedelta(days=1))
+        reindex_articles(Article.objects.values_list("pk", flat=True))
+    assert api(client, q="量子", deadline="open")["count"] == 0
+
+
+def test_chips_show_active_filters_with_remove_links_and_clear_all(client):
+    content = client.get("/", {"q": "人工智能", "source": "上海科技", "from": "2025-10-01",
+                               "to": "2025-10-31"}).content.decode()
+    chips_html = content[content.index('class="chips"'):content.index("</div>", content.index('class="chips"'))]
+    assert "来源：</span>上海科技" in chips_html and "日期：</span>2025年10月" in chips_html
+    assert 'href="?q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD&amp;from=2025-10-01&amp;to=2025-10-31"' in chips_html
+    assert 'class="clear-all" href="?q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD"' in chips_html
+
+
+def test_a_histogram_bar_narrows_to_its_month(client):
+    content = client.get("/", {"q": "人工智能"}).content.decode()
+    bar = next(m.groupdict() for m in BAR_RE.finditer(content) if int(m["count"]) > 1)
+    narrowed = client.get("/" + html.unescape(bar["url"])).content.decode()
+    assert f"共 {bar['count']} 条结果" in narrowed
+    assert "2025年" in narrowed or "2026年" in narrowed
+    assert f'from={bar["month"]}-01' in bar["url"]
+
+
+def test_year_shortcuts_stay_available_inside_a_date_range(client):
+    content = client.get("/", {"from": "2026-01-01", "to": "2026-12-31"}).content.decode()
+    years = re.findall(r'<a href="\?from=(\d{4})-01-01&amp;to=\1-12-31"( aria-current="true")?>', content)
+    assert ("2025", "") in years and ("2026", ' aria-current="true"') in years
+
+
+def test_pages_are_numbered_and_the_url_reproduces_them(client):
+    first = api(client, page=1)
+    second = api(client, page=2)
+    assert second["results"][0]["id"] not in {r["id"] for r in first["results"]}
+    assert api(client, page=2) == second
+    content = client.get("/", {"page": 2}).content.decode()
+    assert '<span aria-current="page">2</span>' in content and 'href="?page=3"' in content
+    beyond = client.get("/", {"page": 999})
+    assert beyond.status_code == 200 and "没有找到结果" in beyond.content.decode()
+
+
+def test_no_results_suggest_which_filter_to_drop(client):
+    content = client.get("/", {"q": "脑机接口", "source": "新华日报", "kind": "通知"}).content.decode()
+    assert "没有找到结果" in content
+    assert "去掉“类型：通知”" in content and "（1 条）" in content
+    assert 'href="?q=%E8%84%91%E6%9C%BA%E6%8E%A5%E5%8F%A3&amp;source=%E6%96%B0%E5%8D%8E%E6%97%A5%E6%8A%A5"' in content
+    assert "去掉全部筛选条件，只按检索词" in content
+
+
+def test_a_query_that_cannot_be_parsed_is_retried_as_words(client):
+    content = client.get("/", {"q": '脑机接口 "标准'}).content.decode()
+    assert "检索式无法解析，已按普通词语检索。" in content or "<mark>脑机接口</mark>" in content
+    assert api(client, q="title:")["count"] >= 0
+
+
+def hostile_queries():
+    rng = random.Random(20260301)
+    fixed = ['"', '"unbalanced', "unbalanced\"", "(((", ")))", "[2026 TO", "{", "}", "title:", "title:\"",
+             "title:(", "*", "?", "**", "*:*", "a" * 2000, "科" * 501, "😀🚀", "🇨🇳 人工智能 👩‍🔬",
+             "' OR 1=1 --", "'; DROP TABLE archive_article; --", "<script>alert(1)</script>",
+             "</textarea><img src=x onerror=alert(1)>", "&lt;b&gt;", "NOT", "OR", "AND", "OR OR", "-", "--",
+             "+", "~", "^", "\\", "\\\\", "%", "%00", "\u200b", "\ufeff", "\t\n", "  ", "沪科合〔2026", "〕1号",
+             "title:人工智能 OR", "-人工智能", "NOT 人工智能", "人工智能^10", "人工智能~2", "source:上海科技",
+             "docno:*", "text:(a OR", "\"人工 智能\"~3", "a:b:c", "::", "@#$%^&*()", "\x01\x02"]
+    alphabet = list('"()[]{}:*?~^+-!\\/|&<>\'%;,.= ') + list("人工智能芯片量子科技ORANDNOTtitle") + ["😀", "〔", "〕"]
+    generated = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(200 - len(fixed))]
+    return fixed + generated
+
+
+def test_two_hundred_hostile_queries_never_give_a_server_error(client):
+    queries = hostile_queries()
+    assert len(queries) == 200
+    for q in queries:
+        for url in ("/", "/api/search"):
+            response = client.get(url, {"q": q})
+            assert response.status_code in (200, 400), (url, q, response.status_code)
+            if response.status_code == 200 and url == "/":
+                assert "<script>alert(1)" not in response.content.decode()
+    assert client.get("/", {"q": "a" * 2000}).status_code == 400
+    assert client.get("/", {"q": "x\x00y"}).status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/export.csv", "/export.json", "/feed.atom", "/calendar.ics", "/trends/",
+                                 "/api/trends"])
+def test_hostile_queries_on_exports_feeds_and_trends(client, url):
+    for q in hostile_queries()[:40]:
+        response = client.get(url, {"q": q})
+        assert response.status_code in (200, 400), (url, q)
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+
+# -- Browse, help, article ---------------------------------------------------------------
+
+def test_sources_page_lists_counts_date_ranges_and_regions(client):
+    content = client.get("/sources/").content.decode()
+    total = api(client)["count"]
+    counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', content)]
+    assert sum(counts) == total
+    assert 'href="/search/?source=%E7%A7%91%E5%88%9B%E9%95%BF%E5%AE%81">科创长宁</a>' in content
+    assert "<td>江苏</td>" in content  # 新华日报
+    assert re.search(r"\d{4}-\d{2}-\d{2}</time> – <time", content)
+
+
+def test_topics_page_lists_every_topic_with_count_and_description(client):
+    content = client.get("/topics/").content.decode()
+    assert content.count("<li>") >= 15
+    assert "大模型、智能体、算力与“人工智能+”应用" in content
+    ai = int(re.search(r'>人工智能</a> <span class="count">(\d+) 篇', content)[1])
+    assert ai == api(client, topic="人工智能")["count"]
+
+
+def test_documents_page_lists_cited_numbers_most_cited_first(client):
+    content = client.get("/documents/").content.decode()
+    rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>([^<]*)</td>\s*'
+                      r'<td class="num">(?:<a href="([^"]+)"[^>]*>)?(\d+)', content)
+    assert rows[0][0] == "国科发监〔2023〕167号" and rows[0][1] == "科学技术部" and rows[0][3] == "7"
+    cited = [int(r[3]) for r in rows]
+    assert cited == sorted(cited, reverse=True) and len(rows) >= 47
+    assert page_total(client, rows[0][2].replace("/search/", "")) == 7
+    assert "沪科合〔2026〕1号" in content  # held in the archive though cited by none
+
+
+def test_help_page_explains_syntax_and_describes_the_api(client):
+    content = client.get("/help/").content.decode()
+    for text in ('"…"', "<code>OR</code>", "<code>title:</code>", "<code>-</code>", "/api/openapi.json",
+                 "GB/T 7714-2015", "openapi"):
+        assert text in content
+    spec = client.get("/api/openapi.json").json()
+    assert spec["openapi"] == "3.1.0"
+    names = [p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]]
+    assert names == ["q", "source", "topic", "region", "kind", "issuer", "cites", "from", "to", "deadline",
+                     "sort", "page"]
+    results = spec["paths"]["/api/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(results["properties"]["results"]["items"]["properties"]) == set(api(client)["results"][0])
+
+
+def article_with(client, **params):
+    return api(client, **params)["results"][0]
+
+
+def test_article_page_links_into_the_search_and_cites_itself(client):
+    first = article_with(client, q="沪科合〔2026〕1号")
+    content = client.get(first["permalink"]).content.decode()
+    assert 'href="/search/?source=%E4%B8%8A%E6%B5%B7%E7%A7%91%E6%8A%80"' in content  # its source
+    assert 'href="/search/?kind=%E9%80%9A%E7%9F%A5"' in content
+    assert 'href="/search/?issuer=%E4%B8%8A%E6%B5%B7%E5%B8%82%E8%B4%A2%E6%94%BF%E5%B1%80">上海市财政局</a>' in content
+    assert 'href="/search/?cites=%E6%B2%AA%E7%A7%91%E6%8C%87%E5%8D%97%E3%80%942025%E3%80%9531%E5%8F%B7"' in content
+    assert ("上海市科学技术委员会, 上海市经济和信息化委员会, 上海市财政局. 关于公布2025年度上海市科技小巨人"
+            "（含培育）企业名单的通知: 沪科合〔2026〕1号[EB/OL]. (2026-02-04)") in content
+    for extension in ("bib", "ris"):
+        assert f'href="/articles/{first["id"]}/cite.{extension}"' in content
+    assert f'<link rel="canonical" href="http://testserver/articles/{first["id"]}/">' in content
+
+
+def test_a_cited_document_links_to_every_article_citing_it(client):
+    citing = api(client, cites="国科发监〔2023〕167号")["results"][0]
+    content = client.get(citing["permalink"]).content.decode()
+    link = "/search/?cites=%E5%9B%BD%E7%A7%91%E5%8F%91%E7%9B%91%E3%80%942023%E3%80%95167%E5%8F%B7"
+    assert f'href="{link}"' in content
+    assert page_total(client, link.replace("/search/", "")) == 7
+
+
+def test_article_page_shows_five_related_articles_not_itself(client):
+    first = article_with(client, q="脑机接口")
+    content = client.get(first["permalink"]).content.decode()
+    related = content[content.index('id="related-heading"'):]
+    links = re.findall(r'<li><a href="/articles/(\d+)/">', related)
+    assert len(links) == 5 and str(first["id"]) not in links
+
+
+def test_search_terms_stay_marked_on_the_article(client):
+    hit = article_with(client, q="脑机接口")
+    search_html = client.get("/", {"q": "脑机接口"}).content.decode()
+    assert f'href="{hit["permalink"]}?hl=%E8%84%91%E6%9C%BA%E6%8E%A5%E5%8F%A3"' in search_html
+    content = client.get(hit["permalink"], {"hl": "脑机接口"}).content.decode()
+    assert content.count("<mark>脑机接口</mark>") >= 2
+
+
+def test_citation_downloads(client):
+    pk = article_with(client, q="沪科合〔2026〕1号")["id"]
+    bib = client.get(f"/articles/{pk}/cite.bib")
+    assert bib["Content-Type"] == "application/x-bibtex; charset=utf-8"
+    assert bib["Content-Disposition"] == f'attachment; filename="article-{pk}.bib"'
+    assert bib.content.decode().startswith(f"@misc{{yrd{pk}_2026,\n  author = {{{{上海市科学技术委员会}} and")
+    ris = client.get(f"/articles/{pk}/cite.ris")
+    assert ris.content.decode().startswith("TY  - ELEC\r\nAU  - 上海市科学技术委员会\r\n")
+    assert client.get("/articles/999999/cite.ris").status_code == 404
+
+
+def test_hidden_articles_are_gone_and_duplicates_lead_to_their_original(client):
+    original = make_article("原文", "正文。")
+    hidden = make_article("隐藏", "正文二。", status=Article.Status.HIDDEN)
+    duplicate = make_article("重复", "正文三。", status=Article.Status.DUPLICATE, duplicate_of=original)
+    assert client.get(f"/articles/{hidden.pk}/").status_code == 404
+    response = client.get(f"/articles/{duplicate.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/articles/{original.pk}/"
+
+
+def test_english_interface_translates_the_new_pages(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get("/", {"q": "人工智能", "kind": "通知"}).content.decode()
+    for text in ("Filters", "Issuing body", "Applications", "Take the results", "Trends and key terms",
+                 "Clear all", "Remove filter Type: Notice", "Current results per month"):
+        assert text in content, text
+    for url in ("/sources/", "/topics/", "/documents/", "/help/", "/trends/"):
+        assert "检索" not in client.get(url).content.decode().split("<main")[0], url
+
+
+def test_back_link_returns_to_the_results_the_visitor_came_from(client):
+    hit = article_with(client, q="脑机接口")
+    came_from = "http://testserver/search/?q=%E8%84%91%E6%9C%BA%E6%8E%A5%E5%8F%A3&page=2"
+    content = client.get(hit["permalink"], HTTP_REFERER=came_from).content.decode()
+    assert '<a href="/search/?q=%E8%84%91%E6%9C%BA%E6%8E%A5%E5%8F%A3&amp;page=2">← 返回检索</a>' in content
+    elsewhere = client.get(hit["permalink"], HTTP_REFERER="https://evil.example/search/?q=x").content.decode()
+    assert '<a href="/search/">← 返回检索</a>' in elsewhere
+
+
+def test_only_http_links_are_shown_for_the_original_url(client):
+    """An editor- or import-supplied javascript: URL is never rendered as a link."""
+    article = make_article("链接测试", "正文。", url="javascript:alert(1)")
+    html = client.get(f"/articles/{article.pk}/").content.decode()
+    assert 'href="javascript:' not in html

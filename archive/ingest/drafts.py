@@ -1,14 +1,16 @@
 """Normalize one raw record (JSON article or page story) into an ArticleDraft."""
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archive.ingest.dates import parse_date
 from archive.ingest.errors import RecordRejected
 from archive.ingest.extract import (
     REGIONS,
+    application_deadline,
     cited_doc_numbers,
     doc_kind,
+    issuing_bodies,
     own_doc_number,
     regions_mentioned,
     reprint_outlet,
@@ -58,6 +60,8 @@ class ArticleDraft:
     is_empty: bool
     content_hash: str
     raw: object
+    issuing_bodies: list[str] = field(default_factory=list)
+    deadline: datetime.date | None = None
 
     @property
     def body(self):
@@ -142,4 +146,6 @@ def draft_from_record(value, *, year=None, source=None, today):
         is_empty=is_boilerplate_only(paragraphs),
         content_hash=content_hash(title, paragraphs),
         raw=value["raw"] if is_story else value,
+        issuing_bodies=issuing_bodies(title, paragraphs, doc_number=doc_number),
+        deadline=application_deadline(paragraphs, published=published),
     )

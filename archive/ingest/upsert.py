@@ -11,7 +11,7 @@ from archive.ingest.drafts import draft_from_record
 from archive.ingest.errors import RecordRejected
 from archive.ingest.extract import source_region
 from archive.ingest.readers import read_records
-from archive.models import Article, ArticleTopic, Source, Topic
+from archive.models import Article, ArticleTopic, Source, Topic, TopicExclusion
 from archive.tagging import match_topics
 
 OUTCOMES = ("created", "updated", "unchanged", "duplicate", "rejected")
@@ -51,7 +51,10 @@ class ImportRun:
         with transaction.atomic():
             for i, record in enumerate(records, 1):
                 try:
+                    if record.error:
+                        raise RecordRejected(record.error)
                     draft = draft_from_record(record.value, year=year, source=source, today=self.today)
+                    check_lengths(draft)
                 except RecordRejected as exc:
                     report.counts["rejected"] += 1
                     report.rejected.append((record.number, str(exc)))
@@ -61,8 +64,8 @@ class ImportRun:
                     progress(i, len(records))
             if dry_run:
                 transaction.set_rollback(True)
-        if not dry_run:
-            self.seen_keys, self.seen_hashes = seen_keys, seen_hashes
+        # A dry run carries what it saw too, so its counts match a real run's.
+        self.seen_keys, self.seen_hashes = seen_keys, seen_hashes
         return report
 
     def _upsert(self, draft, seen_keys, seen_hashes):
@@ -104,14 +107,32 @@ class ImportRun:
         return source
 
     def _tag(self, article):
-        """Set the automatic topics; pairs an editor set are left alone."""
+        """Set the automatic topics; pairs an editor set or removed by hand are left alone."""
         wanted = set(match_topics(title=article.title, body=article.body, rules=self.rules))
+        wanted -= set(TopicExclusion.objects.filter(article=article).values_list("topic_id", flat=True))
         current = {at.topic_id: at for at in ArticleTopic.objects.filter(article=article)}
         for topic_id, pair in current.items():
             if pair.origin == ArticleTopic.Origin.AUTO and topic_id not in wanted:
                 pair.delete()
         ArticleTopic.objects.bulk_create([ArticleTopic(article=article, topic_id=t) for t in wanted
                                           if t not in current])
+
+
+LIMITS = {  # draft attribute -> model field whose max_length bounds it
+    "title": (Article, "title"), "url": (Article, "url"), "external_id": (Article, "external_id"),
+    "original_outlet": (Article, "original_outlet"), "doc_number": (Article, "doc_number"),
+    "source_name": (Source, "name"), "source_biz": (Source, "biz"),
+}
+
+
+def check_lengths(draft):
+    """Reject a draft whose values would not fit their columns (PostgreSQL enforces them)."""
+    for attr, (model, field_name) in LIMITS.items():
+        limit = model._meta.get_field(field_name).max_length
+        value = getattr(draft, attr) or ""
+        if len(value) > limit:
+            raise RecordRejected(f"{attr.replace('_', ' ')} is {len(value):,} characters; "
+                                 f"the limit is {limit:,}")
 
 
 def identity_key(draft):
@@ -148,13 +169,26 @@ def article_values(draft):
         "regions": " ".join(draft.regions),
         "is_empty": draft.is_empty,
         "content_hash": draft.content_hash,
-        "raw": draft.raw,
+        "raw": without_nul(draft.raw),
+        "issuing_bodies": list(draft.issuing_bodies),
+        "deadline": draft.deadline,
     }
     fingerprint = json.dumps({**values, "published": draft.published.isoformat(),
                               "source": draft.source_name}, ensure_ascii=False, sort_keys=True,
                              default=str)
     values["record_hash"] = hashlib.sha256(fingerprint.encode()).hexdigest()
     return values
+
+
+def without_nul(value):
+    """Return value with NUL characters removed from its strings: PostgreSQL's JSON refuses them."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
 
 
 def source_kind(draft):

@@ -25,6 +25,8 @@ def canonical_wechat_url(url):
     if not url:
         return ""
     parts = _split(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return ""  # javascript:, data: and the like must never become a link
     pieces = _pieces(parts.query)
     if parts.hostname == _WECHAT_HOST:
         by_key = {_key(piece): piece for piece in pieces}

@@ -1,0 +1,135 @@
+"""Import batches in the editors' site, and importing uploaded files through the command's pipeline."""
+import tempfile
+from pathlib import Path
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy as _
+
+from archive.admin import curation
+from archive.admin.forms import ImportForm
+from archive.ingest.errors import FileRejected
+from archive.ingest.manifest import MANIFEST_NAME, expand_paths, manifest_options
+from archive.ingest.upsert import OUTCOMES, ImportRun
+from archive.models import ImportBatch
+
+
+def import_uploads(files, *, user=None, source=None, year=None):
+    """Import uploaded files as the import_articles command does; return (batch or None, results).
+
+    Each file is one transaction (a file that cannot be read leaves nothing);
+    a manifest.json among the files gives per-file options as beside files on
+    disk; source and year, when given, win over it. results is one dict per
+    file: name, format, counts, rejected [(record, reason)], error.
+    """
+    given = {k: v for k, v in {"source": source, "year": year}.items() if v not in (None, "")}
+    with tempfile.TemporaryDirectory(prefix="archive-upload-") as tmp:
+        names = _save(files, Path(tmp))
+        batch = ImportBatch.objects.create(paths="\n".join(n for n in names if n != MANIFEST_NAME),
+                                           imported_by=user)
+        run = ImportRun(batch=batch)
+        results, totals = [], dict.fromkeys(OUTCOMES, 0)
+        for path in expand_paths([tmp]):
+            result = {"name": path.name, "format": "", "counts": {}, "rejected": [], "error": ""}
+            try:
+                options = {**manifest_options(path), **given}
+                with transaction.atomic():
+                    curation.write_lock()  # wait for other writers rather than fail midway
+                    report = run.import_file(path, **options)
+            except FileRejected as exc:
+                result["error"] = str(exc)
+            else:
+                result.update(format=report.format, counts={k: report.counts[k] for k in OUTCOMES},
+                              rejected=[(number, reason) for number, reason in report.rejected])
+                for name in OUTCOMES:
+                    totals[name] += report.counts[name]
+            results.append(result)
+    if not (totals["created"] or totals["updated"]):
+        batch.delete()  # nothing to attribute to it, as with the command
+        return None, results
+    for name, n in totals.items():
+        setattr(batch, name, n)
+    batch.report = results
+    batch.save()
+    return batch, results
+
+
+def _save(files, folder):
+    """Write uploads into folder under their own (unique) names; return the names."""
+    names = []
+    for upload in files:
+        name = Path(upload.name).name or "upload"
+        stem, suffix, n = Path(name).stem, Path(name).suffix, 1
+        while name in names:
+            n += 1
+            name = f"{stem}-{n}{suffix}"
+        with open(folder / name, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        names.append(name)
+    return names
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "imported_by", "file_names", "created", "updated", "unchanged", "duplicate",
+                    "rejected", "article_link"]
+    list_select_related = ["imported_by"]
+    list_per_page = 50
+    fields = ["started_at", "imported_by", "paths", "created", "updated", "unchanged", "duplicate", "rejected",
+              "article_link", "report_table"]
+    readonly_fields = fields
+
+    def has_change_permission(self, request, obj=None):
+        return False  # provenance: batches are a record, not editable
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("文件名"))
+    def file_names(self, obj):
+        names = [Path(p).name for p in obj.paths.splitlines() if p.strip()]
+        return "、".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
+
+    @admin.display(description=_("文章"))
+    def article_link(self, obj):
+        url = reverse("admin:archive_article_changelist") + "?" + urlencode({"batch__id__exact": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, gettext("查看本批次的文章"))
+
+    @admin.display(description=_("导入报告"))
+    def report_table(self, obj):
+        if not obj.report:
+            return "—"
+        lines = []
+        for result in obj.report:
+            if result.get("error"):
+                lines.append((result["name"], gettext("无法读取：") + result["error"]))
+                continue
+            counts = result.get("counts", {})
+            lines.append((result["name"], ", ".join(f"{k} {counts.get(k, 0)}" for k in OUTCOMES)))
+            lines += [(f"{result['name']}:{number}", reason) for number, reason in result.get("rejected", [])]
+        return format_html('<table class="import-report">{}</table>',
+                           format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", lines))
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Upload files and import them; show the per-file counts and every rejected record."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("导入文章")}
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            batch, results = import_uploads(form.cleaned_data["files"], user=request.user,
+                                            source=form.cleaned_data["source"], year=form.cleaned_data["year"])
+            totals = {k: sum(r["counts"].get(k, 0) for r in results) for k in OUTCOMES}
+            return TemplateResponse(request, "admin/archive/importbatch/import_result.html", {
+                **context, "title": _("导入结果"), "batch": batch, "results": results, "totals": totals,
+                "outcomes": OUTCOMES, "unreadable": sum(1 for r in results if r["error"]),
+            })
+        return TemplateResponse(request, "admin/archive/importbatch/import_form.html",
+                                {**context, "form": form, "media": self.media + form.media})

@@ -1,0 +1,110 @@
+"""Bar charts over months, laid out on the server as numbers for an inline SVG (pure).
+
+The SVG is drawn with preserveAspectRatio="none" at a fixed pixel height, so
+bars fill any width from a 375 px phone to a desktop; text labels are HTML
+placed by percentage, so they never scale with the drawing.
+"""
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext, ngettext
+
+SLOT = 20  # viewBox units per month
+HEIGHT = 100
+GAP = 0.2
+MIN_BAR = 1.5  # a month with any hits stays visible next to a tall one
+MIN_SLOTS = 12  # a few months do not turn into wide blocks
+
+
+@dataclass
+class Bar:
+    key: str
+    value: float
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str = ""
+    url: str = ""
+
+
+@dataclass
+class Chart:
+    width: float
+    height: float
+    bars: list
+    max_value: float
+    ticks: list = field(default_factory=list)  # (left %, text)
+    max_label: str = ""
+
+    @property
+    def empty(self):
+        return not any(bar.value for bar in self.bars)
+
+
+def month_span(first, last):
+    """Return every "YYYY-MM" from first to last inclusive."""
+    year, mon = (int(x) for x in first.split("-"))
+    end = tuple(int(x) for x in last.split("-"))
+    months = []
+    while (year, mon) <= end:
+        months.append(f"{year:04d}-{mon:02d}")
+        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    return months
+
+
+def filled(counts, months=None):
+    """Return [(month, count)] over months (default: first to last month in counts), zeros filled."""
+    keys = sorted(k for k in counts if k)
+    if months is None:
+        months = month_span(keys[0], keys[-1]) if keys else []
+    return [(m, counts.get(m, 0)) for m in months]
+
+
+def year_ticks(months, slots=None):
+    """Return (left %, year) at the first month and at each January."""
+    n = slots or len(months)
+    return [(round(100 * i / n, 3), m[:4]) for i, m in enumerate(months)
+            if i == 0 or m.endswith("-01")]
+
+
+def bar_chart(series, *, max_value=None, label=None, url=None):
+    """Lay out [(month, value)] as bars; label and url are functions of (month, value)."""
+    n = len(series)
+    top = max_value if max_value is not None else max((v for key, v in series), default=0)
+    bars = []
+    for i, (key, value) in enumerate(series):
+        height = 0.0
+        if value and top:
+            height = max(MIN_BAR, HEIGHT * value / top)
+        bars.append(Bar(
+            key=key, value=value,
+            x=round(i * SLOT + SLOT * GAP / 2, 3), y=round(HEIGHT - height, 3),
+            width=round(SLOT * (1 - GAP), 3), height=round(height, 3),
+            label=label(key, value) if label else "",
+            url=url(key, value) if url and value else "",
+        ))
+    slots = max(n, MIN_SLOTS)
+    return Chart(width=slots * SLOT, height=HEIGHT, bars=bars, max_value=top,
+                 ticks=year_ticks([key for key, value in series], slots))
+
+
+def month_name(month):
+    """Return "2025年10月" / "Oct 2025" for "2025-10" in the interface language."""
+    year, mon = (int(x) for x in month.split("-"))
+    return gettext("%(year)s年%(month)s月") % {"year": year, "month": mon}
+
+
+def count_label(month, n):
+    return ngettext("%(month)s：%(n)s 篇", "%(month)s：%(n)s 篇", n) % {"month": month_name(month), "n": n}
+
+
+def month_histogram(state, month_counts):
+    """Return the Chart of the current results per month; each bar narrows the search to its month."""
+    chart = bar_chart(filled(month_counts), label=count_label, url=lambda month, _v: state.month_query(month))
+    chart.max_label = ngettext("最多 %(n)s 篇/月", "最多 %(n)s 篇/月", chart.max_value) % {"n": chart.max_value}
+    return chart
+
+
+def year_links(state, year_counts):
+    """Return [(year, count, url, current)]: shortcuts to each year with results."""
+    return [(year, n, state.year_query(year), state.year == year) for year, n in sorted(year_counts.items()) if n]

@@ -1,0 +1,24 @@
+"""The benchmark's code runs end to end on a small corpus (figures are not asserted)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_runs_at_500_articles(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the bench builds its own SQLite archive
+    done = subprocess.run([sys.executable, "bench/run.py", "--docs", "500", "--repeat", "1",
+                           "--http-requests", "40", "--out", str(tmp_path)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads((tmp_path / "results-500.json").read_text())
+    assert results["import"]["articles"] == 500
+    assert results["rebuild"]["articles"] == results["browse_hits"] > 0
+    assert set(results["ours"]) == set(results["stock"]) == {"a", "b", "c", "d"}
+    assert results["http"]["errors"] == 0
+    assert results["increment"]["index_docs_after"] == results["increment"]["index_docs_before"] + 50
+    assert results["save_to_searchable_ms"]["p95_ms"] < 30_000  # found before the poll gave up
+    assert "| (b) query + all facets |" in done.stdout

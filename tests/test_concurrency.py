@@ -1,0 +1,207 @@
+"""Editors saving at the same moment while an import runs, against a served archive and a real index.
+
+The archive is served by gunicorn with several worker processes; every editor is
+a separate HTTP session. While import_articles (another process) writes a few
+hundred articles and their index documents, editors save articles through the
+admin form, two of them the same article at the same moment. Nobody may get an
+error page, no change may be lost, and check_index must find the index and the
+database in agreement afterwards.
+"""
+import http.cookiejar
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+
+import pytest
+
+from bench.corpus import write as write_corpus
+from tests.conftest import EDITOR_PASSWORD, ROOT, serve_archive
+
+EDITORS = ("editor", "editor2", "editor3", "editor4")
+ROUNDS = 4  # saves per editor of their own article
+
+
+@pytest.fixture
+def live():
+    with serve_archive("archive-concurrency", editors=EDITORS, workers=3) as live:
+        yield live
+
+
+class FormFields(HTMLParser):
+    """Collect what a browser would submit from the admin change form."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.fields, self._in_form, self._select, self._textarea = [], False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self._in_form = True
+        if not self._in_form:
+            return
+        if tag == "input" and a.get("name") and a.get("type", "text") not in ("submit", "button", "file", "image"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = [a.get("name"), ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            self.fields.append((name, text[1:] if text.startswith("\n") else text))  # as browsers do
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+
+class Editor:
+    """One editor's browser session: cookies, CSRF, forms."""
+
+    def __init__(self, base, username):
+        self.base, self.username = base, username
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.statuses, self.last_url = [], None
+
+    def request(self, path, data=None):
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(urllib.request.Request(self.base + path, data=body), timeout=180) as response:
+                status, html, self.last_url = response.status, response.read().decode(), response.geturl()
+        except urllib.error.HTTPError as error:
+            status, html, self.last_url = error.code, error.read().decode(errors="replace"), error.url
+        self.statuses.append((path, status))
+        return status, html
+
+    def form(self, path):
+        status, html = self.request(path)
+        assert status == 200, (path, status)
+        parser = FormFields()
+        parser.feed(html)
+        return parser.fields, html
+
+    def login(self):
+        fields, _ = self.form("/admin/login/?next=/admin/")
+        data = dict(fields) | {"username": self.username, "password": EDITOR_PASSWORD}
+        status, html = self.request("/admin/login/?next=/admin/", data)
+        assert status == 200 and "/admin/logout/" in html, html[:500]
+
+    def open_article(self, pk):
+        fields, _ = self.form(f"/admin/archive/article/{pk}/change/")
+        return fields
+
+    def save_article(self, pk, fields, **changes):
+        data = [(k, v) for k, v in fields if k not in changes] + list(changes.items()) + [("_save", "保存")]
+        status, html = self.request(f"/admin/archive/article/{pk}/change/", data)
+        assert status == 200, (pk, status, html[:300])
+        # saved: redirected to the list; not saved: the form again, with the errors
+        assert urllib.parse.urlparse(self.last_url).path == "/admin/archive/article/", \
+            re.findall(r'<ul class="errorlist.*?</ul>', html, re.S)
+        return html
+
+
+def api(live, **params):
+    with urllib.request.urlopen(live.url + "/api/search?" + urllib.parse.urlencode(params), timeout=60) as r:
+        return json.loads(r.read())
+
+
+def article_ids(live, n):
+    """Return n searchable article ids of the served copy, newest first."""
+    out = live.manage("shell", "--verbosity", "0", "-c",
+                      f"from archive.models import Article; print(list(Article.objects.searchable()"
+                      f".order_by('-published', '-pk').values_list('pk', flat=True)[:{n}]))")
+    return json.loads(out.stdout)
+
+
+def stored(live, pk, *fields):
+    out = live.manage("shell", "--verbosity", "0", "-c",
+                      f"import json; from archive.models import Article; "
+                      f"print(json.dumps(list(Article.objects.filter(pk={pk}).values_list(*{fields!r}).get()), "
+                      f"default=str, ensure_ascii=False))")
+    return json.loads(out.stdout)
+
+
+def test_concurrent_saves_during_an_import_lose_nothing_and_leave_the_index_consistent(live, tmp_path):
+    shared, *own = article_ids(live, 1 + len(EDITORS))
+    editors = [Editor(live.url, name) for name in EDITORS]
+    for editor in editors:
+        editor.login()
+    files = write_corpus(400, tmp_path / "batch", per_file=200, seed=7, first=900_000)
+    # Two editors open the same article before anything changes.
+    form_a, form_b = editors[0].open_article(shared), editors[1].open_article(shared)
+    errors, start = [], threading.Barrier(len(EDITORS) + 1)
+
+    created, import_span, save_times = [], [], []
+
+    def importer():
+        start.wait()
+        began = time.monotonic()
+        result = subprocess.run([sys.executable, "manage.py", "import_articles", *map(str, files)], cwd=ROOT,
+                                env=live.env, capture_output=True, text=True)
+        import_span.extend([began, time.monotonic()])
+        if result.returncode != 0:
+            errors.append(f"import exited {result.returncode}: {result.stderr[-2000:]}")
+        created.extend(int(n) for n in re.findall(r"created (\d+)", result.stdout))
+
+    def editing(i, editor):
+        try:
+            start.wait()
+            if i == 0:
+                editor.save_article(shared, form_a, title="并发编辑甲改的标题：钠电池储能")
+            elif i == 1:
+                time.sleep(0.05)
+                editor.save_article(shared, form_b, published="2026-06-30")
+            for round_ in range(ROUNDS):
+                fields = editor.open_article(own[i])
+                editor.save_article(own[i], fields, title=f"{editor.username}第{round_}次保存的标题：固态电池")
+                save_times.append(time.monotonic())
+        except Exception as exc:  # reported below, with every other failure
+            errors.append(f"{editor.username}: {exc!r}")
+
+    threads = [threading.Thread(target=importer)] + [threading.Thread(target=editing, args=(i, e))
+                                                      for i, e in enumerate(editors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    log = (live.var / "gunicorn.log").read_text()
+    assert not errors, errors
+    assert not re.search(r"Traceback|LockError|database is locked|Internal Server Error", log), log[-3000:]
+    assert all(status == 200 for editor in editors for _, status in editor.statuses)
+
+    # No lost update: both editors' changes to the shared article are there.
+    assert stored(live, shared, "title", "published") == ["并发编辑甲改的标题：钠电池储能", "2026-06-30"]
+    for i, editor in enumerate(editors):
+        assert stored(live, own[i], "title") == [f"{editor.username}第{ROUNDS - 1}次保存的标题：固态电池"]
+
+    # Search shows every editor's last save and the imported articles.
+    assert [r["id"] for r in api(live, q="钠电池储能", sort="newest")["results"]][:1] == [shared]
+    found = {r["id"] for r in api(live, q="第3次保存的标题")["results"]}
+    assert set(own) <= found
+    imported = live.manage("shell", "--verbosity", "0", "-c",
+                           "from archive.models import Article; "
+                           "print(Article.objects.filter(external_id__startswith='bench').count())")
+    assert int(imported.stdout) == sum(created) > 350
+    # The saves really happened while the import was writing.
+    assert sum(import_span[0] < t < import_span[1] for t in save_times) >= len(EDITORS)
+
+    check = live.manage("check_index", check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.splitlines()[-1] == "index and database agree"

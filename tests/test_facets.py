@@ -1,0 +1,77 @@
+"""Facet values shaped for the page: counts, selected flags, exact toggle URLs (pure)."""
+import datetime
+
+from django.utils import translation
+
+from search.facets import TOP_VALUES, api_facets, deadline_facet, value_facets
+from search.presentation import chips
+from search.service import SearchPage
+from search.state import SearchState
+
+
+def facet(facets, param):
+    return next(f for f in facets if f.param == param)
+
+
+def test_values_are_ordered_by_count_with_exact_toggle_urls():
+    state = SearchState(q="芯片")
+    counts = {"source": [("上海科技", 3), ("科创长宁", 5), ("空", 0)]}
+    source = facet(value_facets(state, counts), "source")
+    assert [(v.value, v.count, v.selected, v.url) for v in source.values] == [
+        ("科创长宁", 5, False, "?q=%E8%8A%AF%E7%89%87&source=%E7%A7%91%E5%88%9B%E9%95%BF%E5%AE%81"),
+        ("上海科技", 3, False, "?q=%E8%8A%AF%E7%89%87&source=%E4%B8%8A%E6%B5%B7%E7%A7%91%E6%8A%80"),
+    ]
+
+
+def test_a_selected_value_shows_at_zero_and_its_url_removes_it():
+    state = SearchState(source=("不存在",))
+    source = facet(value_facets(state, {"source": [("上海科技", 2)]}), "source")
+    assert [(v.value, v.count, v.selected, v.url) for v in source.values] == [
+        ("上海科技", 2, False, "?source=%E4%B8%8D%E5%AD%98%E5%9C%A8&source=%E4%B8%8A%E6%B5%B7%E7%A7%91%E6%8A%80"),
+        ("不存在", 0, True, "?"),
+    ]
+
+
+def test_top_values_then_more_with_selected_values_always_on_top():
+    pairs = [(f"v{i:02d}", 100 - i) for i in range(TOP_VALUES + 4)]
+    state = SearchState(topic=("v11",))
+    topic = facet(value_facets(state, {"topic": pairs}), "topic")
+    assert [v.value for v in topic.top] == [f"v{i:02d}" for i in range(TOP_VALUES)] + ["v11"]
+    assert [v.value for v in topic.more] == ["v08", "v09", "v10"]
+
+
+def test_stored_values_are_labelled_in_the_interface_language():
+    with translation.override("en"):
+        kind = facet(value_facets(SearchState(), {"kind": [("通知", 2)], "region": [("上海", 1)]}), "kind")
+        assert (kind.values[0].value, kind.values[0].label) == ("通知", "Notice")
+
+
+def test_deadline_choices_count_open_and_any():
+    state = SearchState(q="申报")
+    values = deadline_facet(state, {"open": 1, "any": 6}).values
+    assert [(v.value, v.count, v.url) for v in values] == [
+        ("open", 1, "?q=%E7%94%B3%E6%8A%A5&deadline=open"), ("any", 6, "?q=%E7%94%B3%E6%8A%A5&deadline=any")]
+    chosen = deadline_facet(SearchState(deadline="open"), {"open": 0, "any": 6}).values
+    assert [(v.value, v.count, v.selected, v.url) for v in chosen] == [
+        ("open", 0, True, "?"), ("any", 6, False, "?deadline=any")]
+
+
+def test_api_facets_have_every_facet_with_value_and_count():
+    page = SearchPage(state=SearchState(), count=3, results=[], today=datetime.date(2025, 10, 1),
+                      counts={"source": [("A", 3)], "deadline": [("2025-09-30", 1), ("2025-10-01", 2)]},
+                      month_counts={"2025-09": 1, "2025-10": 2}, year_counts={2025: 3})
+    facets = api_facets(page)
+    assert set(facets) == {"source", "topic", "region", "kind", "issuer", "cites", "month", "deadline"}
+    assert facets["source"] == [{"value": "A", "count": 3}]
+    assert facets["month"] == [{"value": "2025-09", "count": 1}, {"value": "2025-10", "count": 2}]
+    assert facets["deadline"] == [{"value": "open", "count": 2}, {"value": "any", "count": 3}]
+
+
+def test_chips_name_each_active_filter_with_a_url_removing_it():
+    state = SearchState(q="x", source=("A",), date_from=datetime.date(2025, 10, 1),
+                        date_to=datetime.date(2025, 10, 31), deadline="open")
+    assert [(str(c["label"]), str(c["value"]), c["url"]) for c in chips(state)] == [
+        ("来源", "A", "?q=x&from=2025-10-01&to=2025-10-31&deadline=open"),
+        ("日期", "2025年10月", "?q=x&source=A&deadline=open"),
+        ("申报截止", "申报中", "?q=x&source=A&from=2025-10-01&to=2025-10-31"),
+    ]
