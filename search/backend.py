@@ -111,14 +111,21 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
                                            timeout=WRITE_LOCK_TIMEOUT)
             else:
                 writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT)
+            # One searcher for all deletions: Whoosh's update_document() opens a
+            # new searcher over every segment for each document it replaces.
+            searcher = writer.searcher()
             try:
                 for obj in objs:
-                    writer.update_document(**self._document(index, obj))
+                    doc = self._document(index, obj)
+                    writer.delete_by_term(ID, doc[ID], searcher=searcher)
+                    writer.add_document(**doc)
                 for identifier in remove_ids:
-                    writer.delete_by_term(ID, identifier)
+                    writer.delete_by_term(ID, identifier, searcher=searcher)
             except BaseException:
+                searcher.close()
                 writer.cancel()
                 raise
+            searcher.close()
             writer.commit()
 
     def build(self, index, objs, *, build_dir, procs=2, on_batch=None):
