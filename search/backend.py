@@ -22,8 +22,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
 from search import engine, querysyntax
+from search.segment_build import build_segments
 from search.index_dirs import ensure_symlinked, new_build_dir, swap_in
-from search.analysis import ChineseAnalyzer, get_jieba
+from search.analysis import ChineseAnalyzer, ChinesePositions, get_jieba
 
 WRITE_LOCK_TIMEOUT = 60.0
 PARALLEL_FROM = 1000  # batches this large are analysed by two worker processes
@@ -45,6 +46,7 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
             if field_class.field_type == "chinese":
                 replacement = TEXT(analyzer=ChineseAnalyzer(), stored=False, phrase=True,
                                    field_boost=field_class.boost)
+                replacement.format = ChinesePositions(field_boost=field_class.boost)
             elif field_class.field_type == "keyword" and field_class.is_multivalued:
                 replacement = KEYWORD(stored=True, commas=True, scorable=False)
             elif field_class.field_type == "keyword":
@@ -62,7 +64,9 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
         if self.use_file_storage:
             ensure_symlinked(self.path)
             self._opened_dir = os.path.realpath(self.path)
-            self.storage = FileStorage(self._opened_dir)
+            # No mmap: index pages stay in the OS page cache, shared by every
+            # worker, instead of counting in each worker's resident memory.
+            self.storage = FileStorage(self._opened_dir, supports_mmap=False)
             self.content_field_name, self.schema = self.build_schema(
                 connections[self.connection_alias].get_unified_index().all_searchfields())
             self.parser = QueryParser(self.content_field_name, schema=self.schema)
@@ -131,26 +135,14 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
     def build(self, index, objs, *, build_dir, procs=2, on_batch=None):
         """Write a complete new index of objs into build_dir; return the document count.
 
-        Analysis runs in procs worker processes (jieba is the cost), each
-        writing its own segment; nothing is merged at the end.
+        procs worker processes analyse the documents (jieba is the cost) and
+        write whole segments; see search.segment_build.
         """
         storage = FileStorage(str(build_dir))
         ix = storage.create_index(self.schema)
         get_jieba()  # load the dictionaries once; forked workers inherit them
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=256) \
-            if procs > 1 else ix.writer(limitmb=256)
-        count = 0
-        try:
-            for obj in objs:
-                writer.add_document(**self._document(index, obj))
-                count += 1
-                if on_batch and count % 1000 == 0:
-                    on_batch(count)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        return count
+        documents = (self._document(index, obj) for obj in objs)
+        return build_segments(ix, documents, procs=procs, on_batch=on_batch)
 
     def _document(self, index, obj):
         doc = index.full_prepare(obj)

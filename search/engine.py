@@ -106,7 +106,13 @@ class SegmentData:
         self._dates = None
         self.lock = threading.Lock()
 
+    # The reader is shared by every thread's snapshot and reads files without
+    # mmap (seek, then read): each read of it holds self.lock.
     def lengths(self, field):
+        with self.lock:
+            return self._read_lengths(field)
+
+    def _read_lengths(self, field):
         if field not in self._lengths:
             n = self.doccount
             self._lengths[field] = np.fromiter(
@@ -115,6 +121,10 @@ class SegmentData:
         return self._lengths[field]
 
     def dates(self, field):
+        with self.lock:
+            return self._read_dates(field)
+
+    def _read_dates(self, field):
         if self._dates is None:
             values = np.zeros(self.doccount, dtype=np.int64)
             if self.reader.has_column(field):
@@ -125,6 +135,10 @@ class SegmentData:
 
     def keyword(self, field):
         """Return (values, docs, codes): every (document, value) pair of a keyword field."""
+        with self.lock:
+            return self._read_keyword(field)
+
+    def _read_keyword(self, field):
         if field not in self._keywords:
             values, docs, codes = [], [], []
             if field in self.reader.schema:
@@ -146,7 +160,8 @@ class SegmentData:
         if cached is not None:
             return cached[0]
         try:
-            ids, weights = _raw_postings(self.reader.postings(field, btext))
+            with self.lock:
+                ids, weights = _raw_postings(self.reader.postings(field, btext))
         except Exception:  # term not in this segment
             ids, weights = np.zeros(0, np.int32), np.zeros(0, np.float32)
         _postings_cache.put(key, (ids, weights), ids.nbytes + weights.nbytes + 64)

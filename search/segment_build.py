@@ -1,0 +1,193 @@
+"""Full index builds: worker processes write whole segments; the parent commits them.
+
+Whoosh's own multi-process writer sends every posting through an external
+sort (a tuple per posting, sorted in runs, pickled to disk and merged back),
+which costs about as much CPU as jieba itself. A fresh build needs none of
+that: documents arrive in order, so each worker keeps its postings in memory
+grouped by term, sorts only the distinct terms, and hands them to Whoosh's
+codec in order. Each worker closes a segment every `segment_docs` documents
+to bound its memory. The parent prepares documents (one database
+connection), feeds the workers through a bounded queue, and writes the table
+of contents that makes the segments an index.
+"""
+import multiprocessing
+import queue
+import traceback
+
+from whoosh.writing import SegmentWriter
+
+BATCH = 250  # documents per job sent to a worker
+POLL_SECONDS = 1.0
+
+
+class BuildError(RuntimeError):
+    """A build worker failed; the message carries its traceback."""
+
+
+class TermGroupedPostings:
+    """A posting pool for one new segment: postings grouped by (field, term) in memory.
+
+    Stands in for whoosh.writing.PostingPool (add, iter_postings, cleanup).
+    Documents are added in docnum order, so each term's postings are already sorted.
+    """
+
+    def __init__(self):
+        self.terms = {}
+        self.fieldnames = set()
+
+    def add(self, item):
+        fieldname, btext, docnum, weight, value = item
+        key = (fieldname, btext)
+        postings = self.terms.get(key)
+        if postings is None:
+            self.terms[key] = postings = []
+            self.fieldnames.add(fieldname)
+        postings.append((docnum, weight, value))
+
+    def iter_postings(self):
+        terms = self.terms
+        for key in sorted(terms):
+            fieldname, btext = key
+            for docnum, weight, value in terms.pop(key):
+                yield fieldname, btext, docnum, weight, value
+
+    def cleanup(self):
+        self.terms = {}
+
+
+class BuildSegmentWriter(SegmentWriter):
+    """A SegmentWriter whose postings stay in memory, grouped by term."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        self.pool = TermGroupedPostings()
+
+    def _flush_segment(self):
+        # As SegmentWriter's, with field lengths read once per document instead of per posting.
+        self.perdocwriter.close()
+        reader = self.per_document_reader() if self.codec.length_stats else None
+        lengths = FieldLengths(reader, self.docnum) if reader else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if reader:
+            reader.close()
+
+
+class FieldLengths:
+    """doc_field_length() of a per-document reader, read into one list per field."""
+
+    def __init__(self, reader, doccount):
+        self.reader, self.doccount, self.table = reader, doccount, {}
+
+    def doc_field_length(self, docnum, fieldname):
+        column = self.table.get(fieldname)
+        if column is None:
+            length = self.reader.doc_field_length
+            column = self.table[fieldname] = [length(d, fieldname) for d in range(self.doccount)]
+        return column[docnum]
+
+
+def _worker(storage, indexname, jobs, results, segment_docs):
+    """Index the batches from jobs into segments of up to segment_docs documents."""
+    try:
+        ix = storage.open_index(indexname)
+        segments = []
+        writer = BuildSegmentWriter(ix, _lk=False)
+        while True:
+            batch = jobs.get()
+            if batch is None:
+                break
+            for doc in batch:
+                writer.add_document(**doc)
+            if writer.doc_count() >= segment_docs:
+                segments.append(writer._finalize_segment())
+                writer = BuildSegmentWriter(ix, _lk=False)
+        if writer._added:
+            segments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        results.put(("ok", segments))
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
+
+
+def _check_alive(workers):
+    for w in workers:
+        if w.exitcode not in (None, 0):
+            raise BuildError(f"index build worker {w.pid} exited with code {w.exitcode}")
+
+
+def build_segments(ix, documents, *, procs=2, segment_docs=12_500, on_batch=None):
+    """Write documents (field dicts) into the empty index ix with procs workers; return the count.
+
+    The index is locked for the whole build and committed once at the end; on
+    any failure nothing is committed and the error is raised.
+    """
+    context = multiprocessing.get_context("fork")  # workers inherit loaded jieba dictionaries
+    jobs = context.Queue(procs * 4)
+    results = context.Queue()
+    parent = ix.writer()  # holds the lock; commits the workers' segments
+    workers = [context.Process(target=_worker, daemon=True,
+                               args=(ix.storage, ix.indexname, jobs, results, segment_docs))
+               for _ in range(max(procs, 1))]
+    for w in workers:
+        w.start()
+
+    def put(item):
+        while True:
+            try:
+                jobs.put(item, timeout=POLL_SECONDS)
+                return
+            except queue.Full:
+                _check_alive(workers)
+                _collect_errors(results, workers)
+
+    segments = []
+    try:
+        count, batch = 0, []
+        for doc in documents:
+            batch.append(doc)
+            count += 1
+            if len(batch) == BATCH:
+                put(batch)
+                batch = []
+                if on_batch and count % 1000 == 0:
+                    on_batch(count)
+        if batch:
+            put(batch)
+        for _ in workers:
+            put(None)
+        pending = len(workers)
+        while pending:
+            try:
+                status, payload = results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                _check_alive(workers)
+                continue
+            if status != "ok":
+                raise BuildError(f"index build worker failed:\n{payload}")
+            segments.extend(payload)
+            pending -= 1
+        for w in workers:
+            w.join()
+    except BaseException:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+        parent.cancel()
+        raise
+    parent._close_segment()
+    parent._commit_toc(segments)
+    parent._finish()
+    return count
+
+
+def _collect_errors(results, workers):
+    """Raise a worker's error early while the parent is blocked feeding jobs."""
+    try:
+        status, payload = results.get_nowait()
+    except queue.Empty:
+        return
+    if status != "ok":
+        raise BuildError(f"index build worker failed:\n{payload}")
+    results.put((status, payload))  # a finished worker's segments: keep them for the end
