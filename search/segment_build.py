@@ -143,15 +143,16 @@ def build_segments(ix, documents, *, procs=2, segment_docs=12_500, on_batch=None
                 _collect_errors(results, workers)
 
     segments = []
+    size = min(BATCH, segment_docs)
     try:
         count, batch = 0, []
         for doc in documents:
             batch.append(doc)
             count += 1
-            if len(batch) == BATCH:
+            if len(batch) == size:
                 put(batch)
                 batch = []
-                if on_batch and count % 1000 == 0:
+                if on_batch and count % 1000 < size:
                     on_batch(count)
         if batch:
             put(batch)

@@ -1,0 +1,78 @@
+"""Full builds by worker processes write the same index the ordinary writer does."""
+import pytest
+from haystack import connections
+from whoosh.filedb.filestore import FileStorage
+
+from search.indexing import article_index
+from search.segment_build import BuildError, TermGroupedPostings, build_segments
+
+pytestmark = pytest.mark.django_db
+
+
+def new_index(path, schema):
+    path.mkdir()
+    return FileStorage(str(path)).create_index(schema)
+
+
+def documents():
+    backend = connections["default"].get_backend()
+    index = article_index()
+    return backend, [backend._document(index, obj) for obj in index.index_queryset()]
+
+
+def postings_by_identifier(ix):
+    """{(field, term): {article id: (weight, positions)}} over every posting of ix."""
+    out = {}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        for field, term in reader.all_terms():
+            if field not in ("text", "title", "source", "topics"):
+                continue
+            matcher = reader.postings(field, term)
+            entry = out[(field, term)] = {}
+            while matcher.is_active():
+                positions = matcher.value_as("positions") if matcher.supports("positions") else None
+                entry[ids[matcher.id()]] = (matcher.weight(), positions)
+                matcher.next()
+    return out
+
+
+def test_parallel_segments_hold_the_same_postings_as_the_ordinary_writer(tmp_path):
+    backend, docs = documents()
+    assert len(docs) > 100
+    built = new_index(tmp_path / "built", backend.schema)
+    assert build_segments(built, iter(docs), procs=2, segment_docs=40) == len(docs)
+
+    plain = new_index(tmp_path / "plain", backend.schema)
+    with plain.writer() as writer:
+        for doc in docs:
+            writer.add_document(**doc)
+
+    built = built.refresh()
+    assert built.doc_count() == plain.doc_count() == len(docs)
+    assert len(built._segments()) >= 4  # two workers, a segment every 40 documents
+    expected, actual = postings_by_identifier(plain), postings_by_identifier(built)
+    assert len(actual) > 10_000
+    assert actual == expected
+
+
+def test_a_failing_document_stops_the_build_and_commits_nothing(tmp_path):
+    backend, docs = documents()
+    docs = docs[:30] + [{**docs[30], "no_such_field": "x"}] + docs[31:]
+    ix = new_index(tmp_path / "ix", backend.schema)
+    with pytest.raises(BuildError, match="no_such_field"):
+        build_segments(ix, iter(docs), procs=2)
+    ix = ix.refresh()
+    assert ix.doc_count() == 0
+    ix.writer(timeout=1).cancel()  # the lock was released
+
+
+def test_term_grouped_postings_come_out_sorted_by_field_then_term():
+    pool = TermGroupedPostings()
+    for item in [("title", b"b", 0, 1.0, b"x"), ("text", b"z", 0, 1.0, b"y"),
+                 ("title", b"a", 1, 2.0, b"z"), ("title", b"b", 2, 1.0, b"w")]:
+        pool.add(item)
+    assert list(pool.iter_postings()) == [
+        ("text", b"z", 0, 1.0, b"y"), ("title", b"a", 1, 2.0, b"z"),
+        ("title", b"b", 0, 1.0, b"x"), ("title", b"b", 2, 1.0, b"w")]
