@@ -4,6 +4,7 @@ Syntax: words (all must match), "exact phrase", OR, -exclude (or NOT),
 title:word. Anything the parser cannot make sense of is retried as plain
 words, and the caller is told so.
 """
+import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser, query
@@ -13,6 +14,9 @@ from search.analysis import is_han, query_terms
 SEARCH_FIELDS = ("title", "text", "docno")
 FIELD_BOOSTS = {"title": 4.0, "text": 1.0, "docno": 10.0}
 MAX_QUERY_CHARS = 500
+OPERATORS = frozenset({"OR", "AND", "NOT"})
+_CHUNK_RE = re.compile(r'"[^"]*"|\S+')
+_EMPTY_FIELD_RE = re.compile(r"^(?:title|text|docno):$")
 _UNUSED_PLUGINS = (qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin,
                    qparser.EveryPlugin)
 
@@ -47,14 +51,46 @@ def parse(text, schema, parser=None):
     if not text or text == "*":
         return ParsedQuery(query.Every(), truncated=truncated)
     parser = parser or make_parser(schema)
-    fallback = False
+    tidy = tidy_query(text)
+    fallback = tidy != " ".join(_CHUNK_RE.findall(text))
+    if tidy is None:
+        q, fallback = _plain_words(text), True
+        return _finish(q, fallback, truncated)
+    if not tidy:
+        return ParsedQuery(query.NullQuery, fallback=True, truncated=truncated)
     try:
-        q = parser.parse(text)
+        q = parser.parse(tidy)
         if q is None or q is query.NullQuery or _has_errors(q):
             raise ValueError("unparseable")
     except Exception:  # the parser is lenient; anything it still rejects is retried as words
         q = _plain_words(text)
         fallback = True
+    return _finish(q, fallback, truncated)
+
+
+def tidy_query(text):
+    """Return text without operators and field prefixes that have nothing to act on.
+
+    "机器人 OR" becomes "机器人", "title: 通知" becomes "通知", "OR OR 科技"
+    becomes "科技"; None when a quote is left open (search it as plain words).
+    """
+    if text.count('"') % 2:
+        return None
+    kept = []
+    for chunk in _CHUNK_RE.findall(text):
+        if _EMPTY_FIELD_RE.match(chunk):
+            continue
+        if chunk in ("OR", "AND") and (not kept or kept[-1] in OPERATORS):
+            continue  # nothing on its left
+        if chunk == "NOT" and kept and kept[-1] == "NOT":
+            continue
+        kept.append(chunk)
+    while kept and kept[-1] in OPERATORS:
+        kept.pop()  # nothing on its right
+    return " ".join(kept)
+
+
+def _finish(q, fallback, truncated):
     q = q.accept(_widen_single_characters)
     terms = sorted({t.decode() if isinstance(t, bytes) else t
                     for f, t in q.iter_all_terms() if f in SEARCH_FIELDS}, key=len, reverse=True)

@@ -130,3 +130,20 @@ def test_an_index_nothing_was_written_to_answers_with_no_hits(temp_index):
     page = run_search(SearchState(q="人工智能"))
     assert page.count == 0 and page.results == []
     assert run_search(SearchState()).count == 0
+
+
+@pytest.mark.parametrize("q, same_as", [("机器人 OR", "机器人"), ("OR 机器人", "机器人"),
+                                        ("机器人 OR OR 芯片", "机器人 OR 芯片"), ("title: 机器人", "机器人"),
+                                        ("机器人 NOT", "机器人"), ('"机器人 芯片', "机器人 芯片")])
+def test_dangling_operators_and_open_quotes_are_dropped_with_a_notice(corpus, q, same_as):
+    corpus(("机器人新政", "支持机器人企业。"), ("芯片专项", "芯片与机器人。"), ("人才", "引进人才。"))
+    page, expected = run_search(SearchState(q=q)), run_search(SearchState(q=same_as))
+    assert expected.count >= 1
+    assert [r["title"] for r in page.results] == [r["title"] for r in expected.results]
+    assert page.fallback and not expected.fallback
+
+
+def test_a_query_of_only_an_empty_field_prefix_finds_nothing_and_says_so(corpus):
+    corpus(("标题里有title字样", "title 一词。"))
+    page = run_search(SearchState(q="title:"))
+    assert page.count == 0 and page.fallback
