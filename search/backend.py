@@ -170,6 +170,11 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
         """Return a Whoosh searcher on the latest index."""
         return self.snapshot().searcher
 
+    def document_frequencies(self, field, words):
+        """Return (documents in the index, {word: documents whose field holds it})."""
+        searcher = self.searcher()
+        return searcher.doc_count(), {w: searcher.doc_frequency(field, w) for w in words}
+
     def parse_query(self, query_string):
         if not self.setup_complete:
             self.setup()

@@ -55,8 +55,16 @@ def article_terms(article):
 
 def archive_frequencies(words):
     """Return (documents in the index, {word: documents holding it})."""
-    searcher = connections["default"].get_backend().searcher()
-    return searcher.doc_count(), {w: searcher.doc_frequency(TEXT_FIELD, w) for w in words}
+    backend = connections["default"].get_backend()
+    if hasattr(backend, "document_frequencies"):
+        return backend.document_frequencies(TEXT_FIELD, words)
+    # Any other haystack engine: one count per word, through the public API.
+    from haystack.query import SearchQuerySet
+
+    from archive.models import Article
+
+    articles = SearchQuerySet().models(Article)
+    return articles.count(), {w: articles.filter(**{TEXT_FIELD: w}).count() for w in words}
 
 
 def _idf(total, df):
