@@ -111,7 +111,7 @@ HAYSTACK_CONNECTIONS = {
 }
 if os.environ.get("ELASTICSEARCH_URL"):
     HAYSTACK_CONNECTIONS["default"] = {
-        "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+        "ENGINE": "search.elasticsearch_backend.ChineseElasticsearchEngine",
         "URL": os.environ["ELASTICSEARCH_URL"],
         "INDEX_NAME": os.environ.get("ELASTICSEARCH_INDEX", "archive"),
     }

@@ -22,6 +22,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
 from search import engine, querysyntax
+from search.query_filters import StructuredFilters
 from search.segment_build import build_segments
 from search.index_dirs import ensure_symlinked, new_build_dir, swap_in
 from search.analysis import ChineseAnalyzer, ChinesePositions, get_jieba
@@ -242,33 +243,8 @@ def _sort_field(sort_by, parsed):
     return None, False
 
 
-class ChineseWhooshSearchQuery(stock.WhooshSearchQuery):
+class ChineseWhooshSearchQuery(StructuredFilters, stock.WhooshSearchQuery):
     """Carry exact-value filters and a date range to the backend as structured data."""
-
-    def __init__(self, using="default"):
-        super().__init__(using=using)
-        self.term_filters = {}
-        self.date_range = None
-
-    def add_term_filter(self, field, values):
-        self.term_filters[field] = tuple(values)
-
-    def set_date_range(self, start, end):
-        self.date_range = (start, end)
-
-    def build_params(self, spelling_query=None):
-        params = super().build_params(spelling_query=spelling_query)
-        if self.term_filters:
-            params["term_filters"] = dict(self.term_filters)
-        if self.date_range:
-            params["date_range"] = self.date_range
-        return params
-
-    def _clone(self, klass=None, using=None):
-        clone = super()._clone(klass=klass, using=using)
-        clone.term_filters = dict(self.term_filters)
-        clone.date_range = self.date_range
-        return clone
 
 
 class ChineseWhooshEngine(stock.WhooshEngine):

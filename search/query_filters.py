@@ -1,0 +1,35 @@
+"""Exact-value filters and a date range, carried from SearchQuerySet to a backend as data.
+
+Haystack's narrow() passes filters as query strings each backend parses
+again; the archive's backends take them as structured parameters instead
+(term_filters, date_range), whatever the engine.
+"""
+
+
+class StructuredFilters:
+    """A mixin for haystack SearchQuery classes; list it before the engine's class."""
+
+    def __init__(self, using="default"):
+        super().__init__(using=using)
+        self.term_filters = {}
+        self.date_range = None
+
+    def add_term_filter(self, field, values):
+        self.term_filters[field] = tuple(values)
+
+    def set_date_range(self, start, end):
+        self.date_range = (start, end)
+
+    def build_params(self, spelling_query=None, **kwargs):
+        params = super().build_params(spelling_query=spelling_query, **kwargs)
+        if self.term_filters:
+            params["term_filters"] = dict(self.term_filters)
+        if self.date_range:
+            params["date_range"] = self.date_range
+        return params
+
+    def _clone(self, klass=None, using=None):
+        clone = super()._clone(klass=klass, using=using)
+        clone.term_filters = dict(self.term_filters)
+        clone.date_range = self.date_range
+        return clone
