@@ -147,3 +147,20 @@ def test_a_query_of_only_an_empty_field_prefix_finds_nothing_and_says_so(corpus)
     corpus(("标题里有title字样", "title 一词。"))
     page = run_search(SearchState(q="title:"))
     assert page.count == 0 and page.fallback
+
+
+@pytest.mark.django_db
+def test_column_arrays_read_in_one_block_equal_whoosh_per_document_values():
+    from haystack import connections
+
+    from search import engine
+
+    snapshot = connections["default"].get_backend().snapshot()
+    assert snapshot.segments
+    for seg, _ in snapshot.segments:
+        reader = seg.reader
+        for field in ("text", "title", "docno"):
+            slow = [reader.doc_field_length(d, field, 0) or 0 for d in range(seg.doccount)]
+            assert engine._stored_lengths(reader, field, seg.doccount).tolist() == slow
+        column = reader.column_reader("published", translate=False)
+        assert engine._numeric_column(column, seg.doccount).tolist() == list(column)
