@@ -3,6 +3,7 @@ import pytest
 from haystack import connections
 from whoosh.filedb.filestore import FileStorage
 
+from search import backend as backend_module
 from search.indexing import article_index
 from search.segment_build import BuildError, TermGroupedPostings, build_segments
 
@@ -76,3 +77,21 @@ def test_term_grouped_postings_come_out_sorted_by_field_then_term():
     assert list(pool.iter_postings()) == [
         ("text", b"z", 0, 1.0, b"y"), ("title", b"a", 1, 2.0, b"z"),
         ("title", b"b", 0, 1.0, b"x"), ("title", b"b", 2, 1.0, b"w")]
+
+
+def test_saves_merge_only_tiny_segments_and_leave_big_ones_alone(temp_index, monkeypatch):
+    # At this scale "big" is 10 documents: Whoosh's own policy would merge that
+    # segment into the fourth save; ours folds only segments under 5 documents.
+    monkeypatch.setattr(backend_module, "TINY_SEGMENT_DOCS", 5)
+    monkeypatch.setattr(backend_module, "TINY_SEGMENTS_BEFORE_MERGE", 4)
+    index = article_index()
+    objs = list(index.index_queryset()[:22])
+    temp_index.update_and_remove(index, objs[:10], [])
+    big = {s.segment_id() for s in temp_index.index.refresh()._segments()}
+    for obj in objs[10:]:
+        temp_index.update_and_remove(index, [obj], [])  # one save, one commit
+    segments = temp_index.index.refresh()._segments()
+    assert big <= {s.segment_id() for s in segments}  # the big segment was never rewritten
+    assert len(segments) < 1 + 12  # the single-document segments were folded together
+    assert sum(s.doc_count() for s in segments) == 22
+    assert temp_index.snapshot().doc_count == 22
