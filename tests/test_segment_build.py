@@ -79,19 +79,23 @@ def test_term_grouped_postings_come_out_sorted_by_field_then_term():
         ("title", b"b", 0, 1.0, b"x"), ("title", b"b", 2, 1.0, b"w")]
 
 
-def test_saves_merge_only_tiny_segments_and_leave_big_ones_alone(temp_index, monkeypatch):
-    # At this scale "big" is 10 documents: Whoosh's own policy would merge that
-    # segment into the fourth save; ours folds only segments under 5 documents.
+def test_imports_fold_tiny_segments_saves_do_not_and_big_ones_stay(temp_index, monkeypatch):
+    # At this scale "big" is 10 documents (Whoosh's own policy would merge that
+    # segment into the fourth save), "tiny" under 5 and a batch 3 documents.
     monkeypatch.setattr(backend_module, "TINY_SEGMENT_DOCS", 5)
     monkeypatch.setattr(backend_module, "TINY_SEGMENTS_BEFORE_MERGE", 4)
+    monkeypatch.setattr(backend_module, "MERGE_FROM_BATCH", 3)
+    monkeypatch.setattr(backend_module, "PILED_UP", 20)
     index = article_index()
-    objs = list(index.index_queryset()[:22])
+    objs = list(index.index_queryset()[:25])
     temp_index.update_and_remove(index, objs[:10], [])
     big = {s.segment_id() for s in temp_index.index.refresh()._segments()}
-    for obj in objs[10:]:
-        temp_index.update_and_remove(index, [obj], [])  # one save, one commit
+    for obj in objs[10:22]:
+        temp_index.update_and_remove(index, [obj], [])  # one save, one commit: no merging
+    assert len(temp_index.index.refresh()._segments()) == 1 + 12
+    temp_index.update_and_remove(index, objs[22:25], [])  # a batch folds the tiny segments
     segments = temp_index.index.refresh()._segments()
     assert big <= {s.segment_id() for s in segments}  # the big segment was never rewritten
-    assert len(segments) < 1 + 12  # the single-document segments were folded together
-    assert sum(s.doc_count() for s in segments) == 22
-    assert temp_index.snapshot().doc_count == 22
+    assert len(segments) == 2
+    assert sum(s.doc_count() for s in segments) == 25
+    assert temp_index.snapshot().doc_count == 25
