@@ -10,7 +10,6 @@ Highlighting is done by search.snippets on the page's articles, not here.
 """
 import os
 import threading
-from datetime import datetime, time
 
 from haystack import connections
 from haystack.backends import whoosh_backend as stock
@@ -23,7 +22,7 @@ from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
 from search import engine, querysyntax
-from search.query_filters import StructuredFilters
+from search.query_filters import StructuredFilters, date_range_bounds
 from search.segment_build import build_segments
 from search.index_dirs import ensure_symlinked, new_build_dir, swap_in
 from search.analysis import ChineseAnalyzer, ChinesePositions, get_jieba
@@ -209,7 +208,7 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
         filters = {name: snap.value_mask(name, values)
                    for name, values in (term_filters or {}).items() if values}
         if date_range and any(date_range):
-            start, end = (_day_bound(d, last) for d, last in zip(date_range, (False, True)))
+            start, end = date_range_bounds(date_range)
             filters["published"] = snap.date_mask("published", start, end)
         matched = _intersect(base.mask, filters.values())
         facet_counts = {}
@@ -261,14 +260,6 @@ def merge_if_piled_up(writer, segments):
     """Merge policy for saves: nothing, unless tiny segments have piled up past PILED_UP."""
     tiny = sum(1 for s in segments if s.doc_count_all() < TINY_SEGMENT_DOCS)
     return merge_tiny_segments(writer, segments) if tiny >= PILED_UP else list(segments)
-
-
-def _day_bound(day, last):
-    if day is None:
-        return None
-    if isinstance(day, datetime):
-        return day
-    return datetime.combine(day, time.max if last else time.min)
 
 
 def _intersect(mask, others):

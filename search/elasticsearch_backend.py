@@ -15,14 +15,13 @@ Not exercised against a server here (none can be installed on this machine):
 the tests check the mapping, the documents and the request bodies this
 module builds.
 """
-from datetime import datetime, time
 
 from haystack.backends import elasticsearch7_backend as es7
 from whoosh import query as wq
 
 from search import querysyntax
 from search.analysis import ChineseAnalyzer, tokenize
-from search.query_filters import StructuredFilters
+from search.query_filters import StructuredFilters, date_range_bounds
 
 FACET_SIZE = 10_000
 MATCH_NONE = {"bool": {"must_not": [{"match_all": {}}]}}
@@ -61,12 +60,6 @@ def query_dsl(q):
 
 def _text(value):
     return value.decode("utf-8") if isinstance(value, bytes) else value
-
-
-def _day(value, last):
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time.max if last else time.min)
 
 
 class ChineseElasticsearchSearchBackend(es7.Elasticsearch7SearchBackend):
@@ -118,7 +111,7 @@ class ChineseElasticsearchSearchBackend(es7.Elasticsearch7SearchBackend):
                    if values}
         if date_range and any(date_range):
             bounds = {}
-            start, end = (_day(d, last) for d, last in zip(date_range, (False, True)))
+            start, end = date_range_bounds(date_range)
             if start:
                 bounds["gte"] = self._from_python(start)
             if end:

@@ -4,6 +4,14 @@ Haystack's narrow() passes filters as query strings each backend parses
 again; the archive's backends take them as structured parameters instead
 (term_filters, date_range), whatever the engine.
 """
+from datetime import datetime, time
+
+
+def date_range_bounds(date_range):
+    """Return (start, end) datetimes of a (first day, last day) range; None stays open."""
+    return tuple(None if day is None else day if isinstance(day, datetime)
+                 else datetime.combine(day, time.max if last else time.min)
+                 for day, last in zip(date_range, (False, True)))
 
 
 class StructuredFilters:
