@@ -347,7 +347,9 @@ def main():
         results["http"] = {"clients": 8, "workers": args.workers, "requests_per_second": round(rps, 1),
                            "errors": len(errors), "page": summary(latencies["/"]),
                            "api": summary(latencies["/api/search"])}
+        save()  # partial results survive an interrupted run
         results["worker_peak_rss_mb"] = round(max(peak_rss_mb(p) for p in worker_pids(server.pid)), 1)
+        save()
         results["save_to_searchable_ms"] = summary(save_to_searchable(base))
     finally:
         server.terminate()

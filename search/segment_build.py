@@ -15,7 +15,7 @@ import multiprocessing
 import queue
 import traceback
 
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.writing import SegmentWriter
 
 BATCH = 250  # documents per job sent to a worker
@@ -38,43 +38,105 @@ class TermGroupedPostings:
 
     def __init__(self):
         self.terms = {}
-        self.fieldnames = set()
 
     def add(self, item):
-        fieldname, btext, docnum, weight, value = item
-        key = (fieldname, btext)
-        postings = self.terms.get(key)
+        # item is (fieldname, btext, docnum, weight, value); kept whole, no new tuple per posting
+        postings = self.terms.get(item[:2])
         if postings is None:
-            self.terms[key] = postings = []
-            self.fieldnames.add(fieldname)
-        postings.append((docnum, weight, value))
+            self.terms[item[:2]] = [item]
+        else:
+            postings.append(item)
 
-    def iter_postings(self):
+    def grouped(self):
+        """Yield (fieldname, btext, postings) in field, then term order, emptying the pool."""
         terms = self.terms
         for key in sorted(terms):
-            fieldname, btext = key
-            for docnum, weight, value in terms.pop(key):
-                yield fieldname, btext, docnum, weight, value
+            yield key[0], key[1], terms.pop(key)
+
+    def iter_postings(self):
+        for _, _, postings in self.grouped():
+            yield from postings
 
     def cleanup(self):
         self.terms = {}
 
 
+class BulkPostingsWriter(W3PostingsWriter):
+    """Whoosh's postings writer, taking a whole term's postings in one call.
+
+    add_postings() leaves the buffers exactly as add_posting() called once
+    per posting would (the same blocks, statistics and bytes), without
+    Python calls and type checks per posting.
+    """
+
+    def add_postings(self, ids, weights, values, lengths):
+        limit, start, count = self._blocklimit, 0, len(ids)
+        while start < count:
+            if len(self._ids) >= limit:
+                self._write_block()
+            end = min(count, start + limit - len(self._ids))
+            block_weights = weights[start:end]
+            self._ids.extend(ids[start:end])
+            self._weights.extend(block_weights)
+            self._maxweight = max(self._maxweight, max(block_weights))
+            self._values.extend(v for v in values[start:end] if v)
+            block_lengths = [n for n in lengths[start:end] if n] if lengths else None
+            if block_lengths:
+                shortest = min(block_lengths)
+                if self._minlength is None or shortest < self._minlength:
+                    self._minlength = shortest
+                self._maxlength = max(self._maxlength, max(block_lengths))
+            start = end
+
+
+class BuildCodec(W3Codec):
+    """W3Codec whose postings writers take whole terms (BulkPostingsWriter).
+
+    Its segments name the plain W3Codec, so the index needs nothing from this module to be read.
+    """
+
+    def new_segment(self, storage, indexname):
+        plain = W3Codec(blocklimit=self._blocklimit, compression=self._compression,
+                        inlinelimit=self._inlinelimit)
+        return plain.new_segment(storage, indexname)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return BulkPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                  compression=self._compression, inlinelimit=self._inlinelimit)
+
+
 class BuildSegmentWriter(SegmentWriter):
-    """A SegmentWriter whose postings stay in memory, grouped by term."""
+    """A SegmentWriter whose postings stay in memory, grouped by term, and are written a term at a time."""
 
     def __init__(self, ix, **kwargs):
-        kwargs.setdefault("codec", W3Codec(compression=COMPRESSION))
+        kwargs.setdefault("codec", BuildCodec(compression=COMPRESSION))
         super().__init__(ix, **kwargs)
         self.pool = TermGroupedPostings()
 
     def _flush_segment(self):
-        # As SegmentWriter's, with field lengths read once per document instead of per posting.
+        # As SegmentWriter's, but the field writer gets each term's postings in one call
+        # (FieldWriter.add_postings makes several Python calls per posting).
         self.perdocwriter.close()
         reader = self.per_document_reader() if self.codec.length_stats else None
         lengths = FieldLengths(reader, self.docnum) if reader else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
+        writer, schema, current = self.fieldwriter, self.schema, None
+        for fieldname, btext, postings in self.pool.grouped():
+            if fieldname != current:
+                if current is not None:
+                    writer.finish_field()
+                writer.start_field(fieldname, schema[fieldname])
+                current = fieldname
+                # Whoosh stores lengths only for scorable fields; the others' postings carry none.
+                column = lengths.column(fieldname) if lengths and schema[fieldname].scorable else None
+            # Columns of this term's (fieldname, btext, docnum, weight, value) postings.
+            _, _, ids, weights, values = zip(*postings)
+            writer.start_term(btext)
+            writer._postwriter.add_postings(ids, weights, values,
+                                            list(map(column.__getitem__, ids)) if column else ())
+            writer.finish_term()
+        if current is not None:
+            writer.finish_field()
+        writer.close()
         if reader:
             reader.close()
 
@@ -85,12 +147,13 @@ class FieldLengths:
     def __init__(self, reader, doccount):
         self.reader, self.doccount, self.table = reader, doccount, {}
 
-    def doc_field_length(self, docnum, fieldname):
+    def column(self, fieldname):
+        """Return the list of every document's length in fieldname."""
         column = self.table.get(fieldname)
         if column is None:
             length = self.reader.doc_field_length
             column = self.table[fieldname] = [length(d, fieldname) for d in range(self.doccount)]
-        return column[docnum]
+        return column
 
 
 def _worker(storage, indexname, jobs, results, segment_docs):

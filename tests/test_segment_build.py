@@ -5,7 +5,9 @@ from whoosh.filedb.filestore import FileStorage
 
 from search import backend as backend_module
 from search.indexing import article_index
-from search.segment_build import BuildError, TermGroupedPostings, build_segments
+from whoosh.codec.whoosh3 import W3Codec
+
+from search.segment_build import COMPRESSION, BuildError, TermGroupedPostings, build_segments
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,35 @@ def test_parallel_segments_hold_the_same_postings_as_the_ordinary_writer(tmp_pat
     expected, actual = postings_by_identifier(plain), postings_by_identifier(built)
     assert len(actual) > 10_000
     assert actual == expected
+
+
+def segment_files(ix):
+    """{file name without the segment id: bytes} of the files inside the one (compound) segment of ix."""
+    (segment,) = ix._segments()
+    files = segment.open_compound_file(ix.storage)
+    out = {name.split(".", 1)[1]: files.open_file(name).read() for name in files.list()}
+    files.close()
+    return out
+
+
+def test_one_worker_writes_the_same_bytes_as_whooshs_own_writer(tmp_path):
+    backend, docs = documents()
+    built = new_index(tmp_path / "built", backend.schema)
+    assert build_segments(built, iter(docs), procs=1) == len(docs)
+    plain = new_index(tmp_path / "plain", backend.schema)
+    writer = plain.writer(codec=W3Codec(compression=COMPRESSION))
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+
+    built = built.refresh()
+    # The table of contents names Whoosh's own codec: the index is readable without this project.
+    assert [type(s.codec()) for s in built._segments()] == [W3Codec]
+    expected, actual = segment_files(plain.refresh()), segment_files(built)
+    assert len(actual["pst"]) > 100_000  # the postings file
+    assert actual.keys() == expected.keys()
+    for suffix in expected:
+        assert actual[suffix] == expected[suffix], suffix
 
 
 def test_a_failing_document_stops_the_build_and_commits_nothing(tmp_path):
