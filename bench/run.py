@@ -314,6 +314,8 @@ def main():
         results["stock_browse_hits"] = stock_hits[""]
         results["ratio_b_p50"] = round(results["stock"]["b"]["p50_ms"] / max(results["ours"]["b"]["p50_ms"], 0.01), 1)
         results["same_hits"] = sum(1 for q in QUERIES if our_hits.get(q) == stock_hits.get(q))
+        results["different_hits"] = {q: {"ours": our_hits.get(q), "stock": stock_hits.get(q)}
+                                     for q in QUERIES if our_hits.get(q) != stock_hits.get(q)}
 
     save()  # partial results survive an interrupted run
     print(f"importing {increment} more articles with indexing on commit …", flush=True)
