@@ -62,13 +62,17 @@ _segment_cache = {}
 _segment_lock = threading.Lock()
 
 
-def _raw_postings(matcher):
-    """Return (ids, weights) arrays of a leaf matcher, deleted documents included."""
+def _raw_postings(matcher, with_values=False):
+    """Return (ids, weights) arrays of a leaf matcher, deleted documents included.
+
+    with_values: return (ids, weights, values) with each posting's value bytes in a list.
+    """
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
-    id_blocks, weight_blocks = [], []
-    if hasattr(matcher, "_read_data") and hasattr(matcher, "_next_block"):
-        # Whoosh 3 codec: read whole blocks (delta-coded ids, weights) at once.
+    id_blocks, weight_blocks, values = [], [], []
+    if (hasattr(matcher, "_read_data") and hasattr(matcher, "_next_block")
+            and not (with_values and getattr(matcher, "_fixedsize", None) is not None)):
+        # Whoosh 3 codec: read whole blocks (delta-coded ids, weights, values) at once.
         while matcher.is_active():
             matcher._read_data()
             data = matcher._data
@@ -84,17 +88,36 @@ def _raw_postings(matcher):
                 weights = np.asarray(weights, dtype=np.float32)
             id_blocks.append(ids.astype(np.int32))
             weight_blocks.append(weights)
+            if with_values:
+                values.extend(data[2] if data[2] is not None else [b""] * len(ids))
             matcher._next_block()
     else:
         ids, weights = [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
+            if with_values:
+                values.append(matcher.value())
             matcher.next()
         id_blocks, weight_blocks = [np.asarray(ids, np.int32)], [np.asarray(weights, np.float32)]
     if not id_blocks:
-        return np.zeros(0, np.int32), np.zeros(0, np.float32)
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+        id_blocks, weight_blocks = [np.zeros(0, np.int32)], [np.zeros(0, np.float32)]
+    ids, weights = np.concatenate(id_blocks), np.concatenate(weight_blocks)
+    return (ids, weights, values) if with_values else (ids, weights)
+
+
+def consecutive(position_lists):
+    """Return True when some position p has p + i in the i-th list for every i.
+
+    Whoosh's Phrase with slop 1: each word stands right after the one before it.
+    """
+    lists = iter(position_lists)  # may be lazy: later lists are not decoded once nothing is left
+    starts = set(next(lists))
+    for i, positions in enumerate(lists, 1):
+        starts.intersection_update([p - i for p in positions])
+        if not starts:
+            return False
+    return True
 
 
 class SegmentData:
@@ -175,6 +198,29 @@ class SegmentData:
             while len(self._matches) > MATCHES_PER_SEGMENT:
                 self._matches.popitem(last=False)
         return found
+
+    def phrase(self, field, words):
+        """Return the docnums (deleted ones included) where words stand one right after another in field.
+
+        The same answer as Whoosh's Phrase with slop 1, from whole posting
+        blocks: positions are decoded only for the documents holding every word.
+        """
+        decode = self.reader.schema[field].format.decode_positions
+        lists = []
+        with self.lock:
+            for word in words:
+                btext = word.encode("utf-8")
+                if (field, btext) not in self.reader:
+                    return np.zeros(0, np.int64)
+                ids, _, values = _raw_postings(self.reader.postings(field, btext), with_values=True)
+                lists.append((ids, values))
+        common = lists[0][0]
+        for ids, _ in lists[1:]:
+            common = np.intersect1d(common, ids, assume_unique=True)
+        at = [np.searchsorted(ids, common).tolist() for ids, _ in lists]
+        found = [doc for k, doc in enumerate(common.tolist())
+                 if consecutive(decode(values[at[j][k]]) for j, (_, values) in enumerate(lists))]
+        return np.asarray(found, np.int64)
 
     def postings(self, field, btext):
         key = (self.key, field, btext)
@@ -362,7 +408,7 @@ class Snapshot:
         if isinstance(q, wq.Phrase):
             words = [self._term(q.fieldname, w, q.boost, scored) for w in q.words]
             combined = self._combine(words, np.logical_and)
-            exact = self._whoosh_mask(q) if len(q.words) > 1 else combined.mask
+            exact = self._phrase_mask(q) if len(q.words) > 1 else combined.mask
             return Evaluated(combined.mask & exact, combined.score)
         return Evaluated(self._whoosh_mask(q))
 
@@ -382,6 +428,18 @@ class Snapshot:
             if data is None:
                 continue
             ids = data.matches(key, lambda: np.fromiter(sub.docs_for_query(q), dtype=np.int64))
+            mask[ids + offset] = True
+        return mask & self.live
+
+    def _phrase_mask(self, q):
+        """Documents where q's words follow one another; Whoosh's own matcher for slop > 1."""
+        field = self.searcher.schema[q.fieldname] if q.fieldname in self.searcher.schema else None
+        if q.slop != 1 or field is None or not field.format.supports("positions"):
+            return self._whoosh_mask(q)
+        key = ("phrase", q.fieldname, tuple(q.words))
+        mask = np.zeros(self.n, bool)
+        for seg, offset in self.segments:
+            ids = seg.matches(key, lambda seg=seg: seg.phrase(q.fieldname, q.words))
             mask[ids + offset] = True
         return mask & self.live
 
