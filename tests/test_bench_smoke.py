@@ -24,3 +24,8 @@ def test_benchmark_runs_at_500_articles(tmp_path):
     assert results["increment"]["index_docs_after"] == results["increment"]["index_docs_before"] + 50
     assert results["save_to_searchable_ms"]["p95_ms"] < 30_000  # found before the poll gave up
     assert "| (b) query + all facets |" in done.stdout
+
+    phrases = subprocess.run([sys.executable, "bench/phrases.py", "--var", str(tmp_path / "var-500")],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert phrases.returncode == 0, phrases.stderr[-3000:]  # exits non-zero when the two paths differ
+    assert '| "人工智能 产业" |' in phrases.stdout
