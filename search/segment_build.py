@@ -32,8 +32,8 @@ class BuildError(RuntimeError):
 class TermGroupedPostings:
     """A posting pool for one new segment: postings grouped by (field, term) in memory.
 
-    Stands in for whoosh.writing.PostingPool (add, iter_postings, cleanup).
-    Documents are added in docnum order, so each term's postings are already sorted.
+    Stands in for whoosh.writing.PostingPool (add, cleanup); BuildSegmentWriter reads it
+    with grouped(). Documents are added in docnum order, so each term's postings are already sorted.
     """
 
     def __init__(self):
@@ -52,10 +52,6 @@ class TermGroupedPostings:
         terms = self.terms
         for key in sorted(terms):
             yield key[0], key[1], terms.pop(key)
-
-    def iter_postings(self):
-        for _, _, postings in self.grouped():
-            yield from postings
 
     def cleanup(self):
         self.terms = {}

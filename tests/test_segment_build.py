@@ -105,9 +105,11 @@ def test_term_grouped_postings_come_out_sorted_by_field_then_term():
     for item in [("title", b"b", 0, 1.0, b"x"), ("text", b"z", 0, 1.0, b"y"),
                  ("title", b"a", 1, 2.0, b"z"), ("title", b"b", 2, 1.0, b"w")]:
         pool.add(item)
-    assert list(pool.iter_postings()) == [
-        ("text", b"z", 0, 1.0, b"y"), ("title", b"a", 1, 2.0, b"z"),
-        ("title", b"b", 0, 1.0, b"x"), ("title", b"b", 2, 1.0, b"w")]
+    assert list(pool.grouped()) == [
+        ("text", b"z", [("text", b"z", 0, 1.0, b"y")]),
+        ("title", b"a", [("title", b"a", 1, 2.0, b"z")]),
+        ("title", b"b", [("title", b"b", 0, 1.0, b"x"), ("title", b"b", 2, 1.0, b"w")])]
+    assert pool.terms == {}  # emptied as it is read
 
 
 def test_imports_fold_tiny_segments_saves_do_not_and_big_ones_stay(temp_index, monkeypatch):
