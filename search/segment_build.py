@@ -114,7 +114,6 @@ class BuildSegmentWriter(SegmentWriter):
         # (FieldWriter.add_postings makes several Python calls per posting).
         self.perdocwriter.close()
         reader = self.per_document_reader() if self.codec.length_stats else None
-        lengths = FieldLengths(reader, self.docnum) if reader else None
         writer, schema, current = self.fieldwriter, self.schema, None
         for fieldname, btext, postings in self.pool.grouped():
             if fieldname != current:
@@ -123,7 +122,8 @@ class BuildSegmentWriter(SegmentWriter):
                 writer.start_field(fieldname, schema[fieldname])
                 current = fieldname
                 # Whoosh stores lengths only for scorable fields; the others' postings carry none.
-                column = lengths.column(fieldname) if lengths and schema[fieldname].scorable else None
+                column = (length_column(reader, self.docnum, fieldname)
+                          if reader and schema[fieldname].scorable else None)
             # Columns of this term's (fieldname, btext, docnum, weight, value) postings.
             _, _, ids, weights, values = zip(*postings)
             writer.start_term(btext)
@@ -137,19 +137,10 @@ class BuildSegmentWriter(SegmentWriter):
             reader.close()
 
 
-class FieldLengths:
-    """doc_field_length() of a per-document reader, read into one list per field."""
-
-    def __init__(self, reader, doccount):
-        self.reader, self.doccount, self.table = reader, doccount, {}
-
-    def column(self, fieldname):
-        """Return the list of every document's length in fieldname."""
-        column = self.table.get(fieldname)
-        if column is None:
-            length = self.reader.doc_field_length
-            column = self.table[fieldname] = [length(d, fieldname) for d in range(self.doccount)]
-        return column
+def length_column(reader, doccount, fieldname):
+    """Return every document's length in fieldname, read once from a per-document reader."""
+    length = reader.doc_field_length
+    return [length(d, fieldname) for d in range(doccount)]
 
 
 def _worker(storage, indexname, jobs, results, segment_docs):
