@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "haystack",
     "simple_history",
     "archive",
+    "discovery",
 ]
 
 MIDDLEWARE = [
@@ -105,13 +106,13 @@ STORAGES = {
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": os.environ.get("SEARCH_ENGINE", "search.backend.ChineseWhooshEngine"),
+        "ENGINE": os.environ.get("SEARCH_ENGINE", "search.backends.whoosh.backend.ChineseWhooshEngine"),
         "PATH": str(SEARCH_INDEX_PATH),
     }
 }
 if os.environ.get("ELASTICSEARCH_URL"):
     HAYSTACK_CONNECTIONS["default"] = {
-        "ENGINE": "search.elasticsearch_backend.ChineseElasticsearchEngine",
+        "ENGINE": "search.backends.elasticsearch.ChineseElasticsearchEngine",
         "URL": os.environ["ELASTICSEARCH_URL"],
         "INDEX_NAME": os.environ.get("ELASTICSEARCH_INDEX", "archive"),
     }

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from archive.ingest.urls import canonical_wechat_url
 from archive.models import Article, ImportBatch, Source
-from search.service import run_search
-from search.state import SearchState
+from discovery.service import run_search
+from discovery.state import SearchState
 
 pytestmark = pytest.mark.django_db
 

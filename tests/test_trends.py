@@ -3,10 +3,11 @@ import pytest
 from haystack import connections
 
 from archive.models import Article
-from search import keywords, trends
-from search.related import related_articles
-from search.service import iter_articles
-from search.state import SearchState, month_bounds
+from search import keywords
+from discovery import trends
+from discovery.related import related_articles
+from discovery.service import iter_articles
+from discovery.state import SearchState, month_bounds
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from haystack import connections
 
-from search.backend import ChineseWhooshSearchBackend
-from search.index_dirs import new_build_dir, swap_in
+from search.backends.whoosh.backend import ChineseWhooshSearchBackend
+from search.backends.whoosh.index_dirs import new_build_dir, swap_in
 from search.indexing import article_index, reindex_articles
 
 

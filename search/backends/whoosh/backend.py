@@ -6,7 +6,7 @@ What changes against the stock backend:
   facets over cached per-field document sets, one searcher reused until the
   index changes, browse-all without a query;
 - writes: one writer at a time, waiting for the lock instead of failing.
-Highlighting is done by search.snippets on the page's articles, not here.
+Highlighting is done by discovery.snippets on the page's articles, not here.
 """
 import os
 import threading
@@ -21,10 +21,11 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
-from search import engine, querysyntax
+from search import querysyntax
+from search.backends.whoosh import engine
 from search.query_filters import StructuredFilters, date_range_bounds
-from search.segment_build import build_segments
-from search.index_dirs import ensure_symlinked, new_build_dir, swap_in
+from search.backends.whoosh.segment_build import build_segments
+from search.backends.whoosh.index_dirs import ensure_symlinked, new_build_dir, swap_in
 from search.analysis import ChineseAnalyzer, ChinesePositions, get_jieba
 
 WRITE_LOCK_TIMEOUT = 60.0
@@ -140,7 +141,7 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
         """Write a complete new index of objs into build_dir; return the document count.
 
         procs worker processes analyse the documents (jieba is the cost) and
-        write whole segments; see search.segment_build.
+        write whole segments; see search.backends.whoosh.segment_build.
         """
         storage = FileStorage(str(build_dir))
         ix = storage.create_index(self.schema)

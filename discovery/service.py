@@ -7,10 +7,10 @@ from django.utils import timezone
 from haystack.query import SearchQuerySet
 
 from archive.models import Article
-from search import snippets
-from search.facets import display_value, value_facets
+from discovery import snippets
+from discovery.facets import display_value, value_facets
 from search.search_indexes import FACET_FIELDS
-from search.state import FILTER_PARAMS
+from discovery.state import FILTER_PARAMS
 
 PAGE_SIZE = 20
 SORT_FIELDS = {"newest": "-published", "oldest": "published"}
@@ -182,7 +182,7 @@ def result_item(article, terms):
         "source": article.source.name,
         "published": article.published.isoformat(),
         "url": article.url,
-        "permalink": reverse("archive:article", args=[article.pk]),
+        "permalink": reverse("discovery:article", args=[article.pk]),
         "topics": sorted(t.name for t in article.topics.all()),
         "regions": article.region_list,
         "kind": article.kind,

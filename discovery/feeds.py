@@ -8,8 +8,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import get_language, gettext as _
 
-from search import snippets
-from search.service import iter_articles
+from discovery import snippets
+from discovery.service import iter_articles
 
 FEED_ENTRIES = 50
 CALENDAR_EVENTS = 1000
@@ -19,7 +19,7 @@ _ICS_LINE_OCTETS = 75
 
 
 def _permalink(base_url, article):
-    return base_url.rstrip("/") + reverse("archive:article", args=[article.pk])
+    return base_url.rstrip("/") + reverse("discovery:article", args=[article.pk])
 
 
 def feed_title(state):
@@ -33,7 +33,7 @@ def atom_feed(state, *, base_url, feed_url, today=None):
     query = newest.query_string()
     feed = Atom1Feed(
         title=feed_title(state),
-        link=base_url.rstrip("/") + reverse("search:search") + ("" if query == "?" else query),
+        link=base_url.rstrip("/") + reverse("discovery:search") + ("" if query == "?" else query),
         description=_("沪苏浙皖科技创新政策与新闻的可检索档案"),
         feed_url=feed_url, feed_guid=feed_url, language=get_language(),
     )

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from search import views
+from discovery import article_views, views
 
-app_name = "search"
+app_name = "discovery"
 urlpatterns = [
     path("", views.search_page, name="home"),
     path("search/", views.search_page, name="search"),
@@ -18,4 +18,7 @@ urlpatterns = [
     path("sources/", views.sources_page, name="sources"),
     path("topics/", views.topics_page, name="topics"),
     path("documents/", views.documents_page, name="documents"),
+    path("articles/<int:pk>/", article_views.article_detail, name="article"),
+    path("articles/<int:pk>/cite.bib", article_views.article_bibtex, name="bibtex"),
+    path("articles/<int:pk>/cite.ris", article_views.article_ris, name="ris"),
 ]

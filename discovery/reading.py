@@ -2,18 +2,19 @@
 from django.urls import reverse
 
 from archive.models import Article
-from search import citations, snippets
-from search.facets import display_value
-from search.related import related_articles
-from search.service import count_for
-from search.state import SearchState
+from archive import citations
+from discovery import snippets
+from discovery.facets import display_value
+from discovery.related import related_articles
+from discovery.service import count_for
+from discovery.state import SearchState
 
 MAX_HIGHLIGHT_TERMS = 20
 
 
 def search_url(**filters):
     """Return the search page URL for a state made of filters."""
-    return reverse("search:search") + SearchState(**filters).query_string()
+    return reverse("discovery:search") + SearchState(**filters).query_string()
 
 
 def article_context(article, *, terms, base_url, today):

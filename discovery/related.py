@@ -3,7 +3,7 @@ from haystack.query import SearchQuerySet
 
 from archive.models import Article
 from search.keywords import article_keywords
-from search.service import load_articles
+from discovery.service import load_articles
 
 RELATED = 5
 

@@ -1,9 +1,9 @@
 """The OpenAPI description of the search API and its siblings, as data for /api/openapi.json and /help/."""
 import json
 
-from search.exports import COLUMNS, EXPORT_LIMIT
-from search.forms import MAX_PAGE, MAX_VALUE_CHARS, MAX_VALUES
-from search.service import PAGE_SIZE
+from discovery.exports import COLUMNS, EXPORT_LIMIT
+from discovery.forms import MAX_PAGE, MAX_VALUE_CHARS, MAX_VALUES
+from discovery.service import PAGE_SIZE
 
 
 _LIST = {"type": "array", "items": {"type": "string", "maxLength": MAX_VALUE_CHARS}, "maxItems": MAX_VALUES}

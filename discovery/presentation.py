@@ -3,17 +3,17 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from search import charts
-from search.exports import EXPORT_LIMIT
-from search.facets import (DEADLINE_LABELS, VALUE_FACETS, api_facets, deadline_facet, display_value,
+from discovery import charts
+from discovery.exports import EXPORT_LIMIT
+from discovery.facets import (DEADLINE_LABELS, VALUE_FACETS, api_facets, deadline_facet, display_value,
                            value_facets)
-from search.state import FILTER_PARAMS
-from search.suggestions import relaxations
+from discovery.state import FILTER_PARAMS
+from discovery.suggestions import relaxations
 
 SORT_LABELS = (("relevance", _("相关度")), ("newest", _("最新")), ("oldest", _("最早")))
 PAGE_ONLY_KEYS = ("title_html", "kind_label")
-EXPORT_VIEWS = (("csv", "search:export_csv"), ("json", "search:export_json"), ("atom", "search:feed"),
-                ("ics", "search:calendar"), ("api", "search:api"), ("trends", "search:trends"))
+EXPORT_VIEWS = (("csv", "discovery:export_csv"), ("json", "discovery:export_json"), ("atom", "discovery:feed"),
+                ("ics", "discovery:calendar"), ("api", "discovery:api"), ("trends", "discovery:trends"))
 
 
 def page_numbers(current, total, *, around=2):

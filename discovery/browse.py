@@ -5,8 +5,8 @@ from django.db.models import Count, Max, Min, Q
 
 from archive.ingest.extract import issuer_of_number
 from archive.models import Article, Source, Topic
-from search.service import totals
-from search.state import SearchState
+from discovery.service import totals
+from discovery.state import SearchState
 
 _SEARCHABLE = Q(articles__status=Article.Status.PUBLISHED, articles__is_empty=False)
 

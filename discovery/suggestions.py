@@ -1,8 +1,8 @@
 """What to try when a search finds nothing: each filter dropped, with the count it would give."""
 from dataclasses import dataclass
 
-from search.service import count_for
-from search.state import FILTER_PARAMS
+from discovery.service import count_for
+from discovery.state import FILTER_PARAMS
 
 MAX_TRIES = 12
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _, ngettext
 
-from search import charts
+from discovery import charts
 from search.keywords import RESULT_SAMPLE, characteristic_terms
-from search.service import iter_articles, parse_terms, totals
-from search.state import SearchState
+from discovery.service import iter_articles, parse_terms, totals
+from discovery.state import SearchState
 
 TOP_SOURCES = 5
 TOP_TERMS = 30

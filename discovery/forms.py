@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from haystack.forms import SearchForm
 
-from search.state import SORTS
+from discovery.state import SORTS
 
 MAX_VALUES = 20
 MAX_VALUE_CHARS = 200

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from archive.models import Article
-from search import citations
-from search.reading import article_context
+from archive import citations
+from discovery.reading import article_context
 
 
 def _article(pk):
@@ -21,10 +21,10 @@ def _article(pk):
 def _back_url(request):
     """Return the results page the visitor came from (same site only), else the search page."""
     referer = urlsplit(request.headers.get("Referer", ""))
-    search_paths = (reverse("search:home"), reverse("search:search"))
+    search_paths = (reverse("discovery:home"), reverse("discovery:search"))
     if referer.netloc == request.get_host() and referer.path in search_paths:
         return referer.path + ("?" + referer.query if referer.query else "")
-    return reverse("search:search")
+    return reverse("discovery:search")
 
 
 @require_safe
@@ -33,7 +33,7 @@ def article_detail(request, pk):
     article = _article(pk)
     if article.status == Article.Status.DUPLICATE and article.duplicate_of_id:
         return redirect(article.kept_article(), permanent=False)  # merges can be undone
-    return render(request, "archive/article_detail.html", {"back_url": _back_url(request), **article_context(
+    return render(request, "discovery/article_detail.html", {"back_url": _back_url(request), **article_context(
         article, terms=request.GET.getlist("hl"), base_url=request.build_absolute_uri("/"),
         today=timezone.localdate())})
 

@@ -4,11 +4,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from search import apidoc, browse, exports, feeds, trends
-from search.forms import ArchiveSearchForm
-from search.presentation import api_payload, search_context
-from search.service import run_search
-from search.state import SearchState
+from discovery import apidoc, browse, exports, feeds, trends
+from discovery.forms import ArchiveSearchForm
+from discovery.presentation import api_payload, search_context
+from discovery.service import run_search
+from discovery.state import SearchState
 
 JSON_OPTIONS = {"json_dumps_params": {"ensure_ascii": False}}
 
@@ -33,9 +33,9 @@ def search_page(request):
     """Render the search page; no query browses everything, newest first."""
     form, state = _state(request)
     if state is None:
-        return render(request, "search/search.html", {"form": form, "errors": form.url_errors()},
+        return render(request, "discovery/search.html", {"form": form, "errors": form.url_errors()},
                       status=400)
-    return render(request, "search/search.html", {"form": form, **search_context(run_search(state))})
+    return render(request, "discovery/search.html", {"form": form, **search_context(run_search(state))})
 
 
 @require_safe
@@ -102,8 +102,8 @@ def trends_page(request):
     """Render attention over time and the top terms of the search."""
     form, state = _state(request)
     if state is None:
-        return render(request, "search/trends.html", {"errors": form.url_errors()}, status=400)
-    return render(request, "search/trends.html", {"report": trends.report(state), "state": state})
+        return render(request, "discovery/trends.html", {"errors": form.url_errors()}, status=400)
+    return render(request, "discovery/trends.html", {"report": trends.report(state), "state": state})
 
 
 @require_safe
@@ -119,7 +119,7 @@ def trends_api(request):
 @require_safe
 def help_page(request):
     """Explain the query syntax, the URL parameters and the API."""
-    return render(request, "search/help.html", {"openapi_text": apidoc.openapi_text(_base_url(request)),
+    return render(request, "discovery/help.html", {"openapi_text": apidoc.openapi_text(_base_url(request)),
                                                 "columns": exports.COLUMNS,
                                                 "export_limit": exports.EXPORT_LIMIT})
 
@@ -133,16 +133,16 @@ def openapi_json(request):
 @require_safe
 def sources_page(request):
     """List every source with its article count, date range and region."""
-    return render(request, "browse/sources.html", {"sources": browse.sources()})
+    return render(request, "discovery/browse/sources.html", {"sources": browse.sources()})
 
 
 @require_safe
 def topics_page(request):
     """List every topic with its article count and description."""
-    return render(request, "browse/topics.html", {"topics": browse.topics()})
+    return render(request, "discovery/browse/topics.html", {"topics": browse.topics()})
 
 
 @require_safe
 def documents_page(request):
     """List the document numbers cited in the archive, most cited first."""
-    return render(request, "browse/documents.html", {"documents": browse.documents()})
+    return render(request, "discovery/browse/documents.html", {"documents": browse.documents()})

@@ -5,7 +5,7 @@ import json
 
 from django.urls import reverse
 
-from search.service import count_for, iter_articles
+from discovery.service import count_for, iter_articles
 
 EXPORT_LIMIT = 50_000
 COLUMNS = ("id", "title", "source", "published", "kind", "doc_number", "issuing_bodies",
@@ -32,7 +32,7 @@ def export_row(article, *, base_url):
         "deadline": article.deadline.isoformat() if article.deadline else None,
         "original_outlet": article.original_outlet,
         "url": article.url,
-        "permalink": base_url.rstrip("/") + reverse("archive:article", args=[article.pk]),
+        "permalink": base_url.rstrip("/") + reverse("discovery:article", args=[article.pk]),
     }
 
 
