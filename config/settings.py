@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A search index that cannot be read answers 503 with a message, never 500.
+    "discovery.unavailable.IndexUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,9 +118,8 @@ if os.environ.get("ELASTICSEARCH_URL"):
         "URL": os.environ["ELASTICSEARCH_URL"],
         "INDEX_NAME": os.environ.get("ELASTICSEARCH_INDEX", "archive"),
     }
-# Index updates are queued on transaction commit by search.signals, not per save.
-HAYSTACK_SIGNAL_PROCESSOR = "search.signals.OnCommitSignalProcessor"
-HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Every change is recorded in the index queue (search/index_queue.py) and applied after commit.
+HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueueSignalProcessor"
 
 LOGGING = {
     "version": 1,

@@ -60,16 +60,16 @@ def relaxation_items(page):
     items = []
     for r in relaxations(page):
         if r.param in VALUE_FACETS:
-            text = _("去掉“%(label)s：%(value)s”") % {"label": VALUE_FACETS[r.param],
-                                                   "value": display_value(r.param, r.value)}
+            text = _("去掉“%(label)s：%(value)s”") % {
+                "label": VALUE_FACETS[r.param], "value": "、".join(str(display_value(r.param, v)) for v in r.values)}
         elif r.param == "dates":
             text = _("去掉日期范围（%(range)s）") % {"range": date_text(page.state)}
         elif r.param == "deadline":
-            text = _("去掉“%(value)s”条件") % {"value": DEADLINE_LABELS[r.value]}
+            text = _("去掉“%(value)s”条件") % {"value": DEADLINE_LABELS[r.values[0]]}
         elif r.param == "filters":
             text = _("去掉全部筛选条件，只按检索词")
         else:
-            text = _("任一词语匹配即可：%(q)s") % {"q": r.value}
+            text = _("任一词语匹配即可：%(q)s") % {"q": r.values[0]}
         items.append({"text": text, "count": r.count, "url": r.url})
     return items
 

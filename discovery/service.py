@@ -11,6 +11,7 @@ from discovery import snippets
 from discovery.facets import display_value, value_facets
 from search.search_indexes import FACET_FIELDS
 from discovery.state import FILTER_PARAMS
+from search.indexing import backend
 
 PAGE_SIZE = 20
 SORT_FIELDS = {"newest": "-published", "oldest": "published"}
@@ -30,6 +31,7 @@ class SearchPage:
     today: object = None
     terms: list = field(default_factory=list)
     fallback: bool = False
+    relaxed: dict = field(default_factory=dict)  # filter param -> hits without it ("q": query alone)
 
     @property
     def page(self):
@@ -117,38 +119,46 @@ def count_for(state, *, today=None):
 
 
 def run_search(state, *, today=None):
-    """Return the SearchPage for state: one page of results, the total and facet counts."""
+    """Return the SearchPage for state from one evaluation of the query: results, facets, histogram."""
     today = today or timezone.localdate()
     sqs = build_queryset(state, today=today)
+    sqs.query.count_facets_without_dates(("month",))
     start = (state.page - 1) * PAGE_SIZE
     hits = list(sqs[start:start + PAGE_SIZE])
     count = sqs.count()
-    counts = _counts_by_param(sqs, ALL_FACETS)
-    months = counts["month"]
-    if state.has_dates:
-        months_any_date = totals(state, params=("month",), today=today, dates=False)[1]["month"]
-    else:
-        months_any_date = months
-    years = {}
+    facet_data = sqs.facet_counts()
+    counts = {param: list(facet_data.get("fields", {}).get(FACET_FIELDS[param], [])) for param in ALL_FACETS}
+    months_any_date = facet_data.get("without_dates", {}).get(FACET_FIELDS["month"], counts["month"])
+    years: dict[int, int] = {}
     for month, n in months_any_date:
         years[int(month[:4])] = years.get(int(month[:4]), 0) + n
-    parsed = sqs.query.backend.parse_query(state.q)
+    parsed = backend().parse_query(state.q)
     return SearchPage(
         state=state,
         count=count,
         results=result_items([int(hit.pk) for hit in hits], parsed.terms),
         counts=counts,
-        month_counts=dict(sorted(months)),
+        month_counts=dict(sorted(counts["month"])),
         year_counts=dict(sorted(years.items())),
         today=today,
         terms=parsed.terms,
         fallback=parsed.fallback,
+        relaxed=relaxed_counts(facet_data.get("relaxed", {})),
     )
+
+
+def relaxed_counts(relaxed):
+    """Return {param or "dates" or "q": hits with that filter dropped} from the backend's counts."""
+    by_field = {field: param for param, field in FACET_FIELDS.items()}
+    out = {by_field.get(name, name): n for name, n in relaxed.items()}
+    if "published" in out:
+        out["dates"] = out.pop("published")
+    return out
 
 
 def parse_terms(q):
     """Return the terms a query string searches for (what snippets mark)."""
-    return SearchQuerySet().query.backend.parse_query(q).terms
+    return backend().parse_query(q).terms
 
 
 def load_articles(pks):

@@ -1,42 +1,46 @@
-"""What to try when a search finds nothing: each filter dropped, with the count it would give."""
+"""What to try when a search finds nothing: each filter dropped, with the count it would give.
+
+The counts come from the page's own search (the backend's "relaxed" counts),
+so a zero-hit page runs no further searches. Dropping one of several values
+of a facet never helps (values within a facet are OR'ed), so each facet is
+dropped whole.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from discovery.service import count_for
 from discovery.state import FILTER_PARAMS
-
-MAX_TRIES = 12
 
 
 @dataclass
 class Relaxation:
-    param: str  # the filter dropped: a FILTER_PARAMS name, "dates", "deadline", "filters" or "q"
-    value: str
-    count: int
+    param: str  # the filter dropped: a FILTER_PARAMS name, "dates", "deadline", "filters" or "any"
+    values: tuple
+    count: int | None  # None: not counted (terms OR'ed need a search of their own)
     url: str
 
 
-def _candidates(state, terms):
+def _candidates(state: Any, terms: list[str], relaxed: dict[str, int]) -> Iterator[Relaxation]:
     for param in FILTER_PARAMS:
         values = getattr(state, param)
-        for value in values:
-            yield param, value, state.replace(**{param: tuple(v for v in values if v != value)})
+        if values:
+            yield Relaxation(param, tuple(values), relaxed.get(param, 0),
+                             state.replace(**{param: ()}).query_string())
     if state.has_dates:
-        yield "dates", "", state.replace(date_from=None, date_to=None)
+        yield Relaxation("dates", (), relaxed.get("dates", 0),
+                         state.replace(date_from=None, date_to=None).query_string())
     if state.deadline:
-        yield "deadline", state.deadline, state.replace(deadline="")
+        yield Relaxation("deadline", (state.deadline,), relaxed.get("deadline", 0),
+                         state.replace(deadline="").query_string())
     if state.q and state.has_filters:
-        yield "filters", "", state.cleared()
+        yield Relaxation("filters", (), relaxed.get("*", 0), state.cleared().query_string())
     if len(terms) > 1:
-        yield "any", " OR ".join(terms), state.replace(q=" OR ".join(terms))
+        q = " OR ".join(terms)
+        yield Relaxation("any", (q,), None, state.replace(q=q).query_string())
 
 
-def relaxations(page):
+def relaxations(page: Any) -> list[Relaxation]:
     """Return the Relaxations of a search with no results that would find something."""
-    out = []
-    for i, (param, value, relaxed) in enumerate(_candidates(page.state, page.terms)):
-        if i >= MAX_TRIES:
-            break
-        n = count_for(relaxed, today=page.today)
-        if n:
-            out.append(Relaxation(param, value, n, relaxed.query_string()))
-    return out
+    return [r for r in _candidates(page.state, page.terms, page.relaxed) if r.count is None or r.count]

@@ -19,6 +19,8 @@ def new_index(path, schema):
 
 def documents():
     backend = connections["default"].get_backend()
+    if not backend.setup_complete:
+        backend.setup()
     index = article_index()
     return backend, [backend._document(index, obj) for obj in index.index_queryset()]
 

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy as _
 
-from archive.admin import curation
+from archive import curation
 from archive.admin.forms import ImportForm
 from archive.ingest.errors import FileRejected
 from archive.ingest.manifest import MANIFEST_NAME, expand_paths, manifest_options

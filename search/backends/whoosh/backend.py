@@ -9,6 +9,7 @@ What changes against the stock backend:
 Highlighting is done by discovery.snippets on the page's articles, not here.
 """
 import os
+import shutil
 import threading
 
 from haystack import connections
@@ -22,9 +23,11 @@ from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
 from search import querysyntax
-from search.backends.whoosh import engine
+from search.backends.whoosh import engine, integrity
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import build_segments
+from search.backends.base import ArchiveSearchBackend, Build, IndexUnavailable
+from search.backends.whoosh import index_dirs
 from search.backends.whoosh.index_dirs import ensure_symlinked, new_build_dir, swap_in
 from search.analysis import ChineseAnalyzer, ChinesePositions, get_jieba
 
@@ -33,7 +36,7 @@ PARALLEL_FROM = 1000  # batches this large are analysed by two worker processes
 _process_write_lock = threading.Lock()
 
 
-class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
+class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self._searcher = None
@@ -103,47 +106,73 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
         swap_in(self.path, new_build_dir(self.path))
         self.setup()
 
-    def update_and_remove(self, index, objs, remove_ids):
+    def update_and_remove(self, index, objs, remove_ids, *, build=None):
         """Index objs and delete remove_ids in one commit, waiting for the write lock."""
         self._follow_swap()
         objs = list(objs)
         if not objs and not remove_ids:
             return
         with _process_write_lock:
-            self.index = self.index.refresh()
+            if build is not None:
+                target = FileStorage(build.name, supports_mmap=False).open_index(schema=self.schema)
+            else:
+                target = self.index = self.index.refresh()
             if len(objs) >= PARALLEL_FROM:
                 get_jieba()  # forked analysis workers inherit the loaded dictionaries
-                writer = self.index.writer(procs=2, multisegment=True, batchsize=256,
-                                           timeout=WRITE_LOCK_TIMEOUT)
+                writer = target.writer(procs=2, multisegment=True, batchsize=256,
+                                       timeout=WRITE_LOCK_TIMEOUT)
             else:
-                writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT)
-            # One searcher for all deletions: Whoosh's update_document() opens a
-            # new searcher over every segment for each document it replaces.
-            searcher = writer.searcher()
-            try:
-                for obj in objs:
-                    doc = self._document(index, obj)
-                    writer.delete_by_term(ID, doc[ID], searcher=searcher)
-                    writer.add_document(**doc)
-                for identifier in remove_ids:
-                    writer.delete_by_term(ID, identifier, searcher=searcher)
-            except BaseException:
-                searcher.close()
-                writer.cancel()
-                raise
-            searcher.close()
-            # Saves (a few documents) never merge: folding even tiny segments
-            # costs seconds at 100,000 articles. Batches fold them.
-            small = len(objs) + len(remove_ids) < MERGE_FROM_BATCH
-            writer.commit(mergetype=merge_tiny_segments if not small else merge_if_piled_up)
+                writer = target.writer(timeout=WRITE_LOCK_TIMEOUT)
+            self._write(writer, index, objs, remove_ids)
 
-    def build(self, index, objs, *, build_dir, procs=2, on_batch=None):
-        """Write a complete new index of objs into build_dir; return the document count.
+    def _write(self, writer, index, objs, remove_ids):
+        # One searcher for all deletions: Whoosh's update_document() opens a
+        # new searcher over every segment for each document it replaces.
+        searcher = writer.searcher()
+        try:
+            for obj in objs:
+                doc = self._document(index, obj)
+                writer.delete_by_term(ID, doc[ID], searcher=searcher)
+                writer.add_document(**doc)
+            for identifier in remove_ids:
+                writer.delete_by_term(ID, identifier, searcher=searcher)
+        except BaseException:
+            searcher.close()
+            writer.cancel()
+            raise
+        searcher.close()
+        # Saves (a few documents) never merge: folding even tiny segments
+        # costs seconds at 100,000 articles. Batches fold them.
+        small = len(objs) + len(remove_ids) < MERGE_FROM_BATCH
+        try:
+            writer.commit(mergetype=merge_tiny_segments if not small else merge_if_piled_up)
+        except BaseException:
+            writer.cancel()
+            raise
+
+    # -- rebuilds -------------------------------------------------------
+    def start_build(self):
+        if not self.setup_complete:
+            self.setup()
+        return Build(str(new_build_dir(self.path)))
+
+    def swap_in(self, build):
+        swap_in(self.path, build.name)
+        self.setup()
+
+    def discard_build(self, build):
+        shutil.rmtree(build.name, ignore_errors=True)
+
+    def remove_stale_builds(self):
+        return index_dirs.prune_builds(self.path)
+
+    def build(self, index, objs, *, build, procs=2, on_batch=None):
+        """Write a complete new index of objs into build; return the document count.
 
         procs worker processes analyse the documents (jieba is the cost) and
         write whole segments; see search.backends.whoosh.segment_build.
         """
-        storage = FileStorage(str(build_dir))
+        storage = FileStorage(build.name)
         ix = storage.create_index(self.schema)
         get_jieba()  # load the dictionaries once; forked workers inherit them
         documents = (self._document(index, obj) for obj in objs)
@@ -194,35 +223,51 @@ class ChineseWhooshSearchBackend(stock.WhooshSearchBackend):
     def parse_query(self, query_string):
         if not self.setup_complete:
             self.setup()
-        return querysyntax.parse(query_string, self.schema, self._parser)
+        return querysyntax.parse_cached(query_string, self.schema, self._parser)
+
+    def stored_field_names(self):
+        if not self.setup_complete:
+            self.setup()
+        return sorted(self.schema.stored_names())
+
+    def damage(self):
+        """Open every segment's files and read their TOC, columns and postings' ends."""
+        self._follow_swap()
+        return integrity.problems(self.storage, self.schema)
 
     def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, facets=None,
-               result_class=None, term_filters=None, date_range=None, models=None, **kwargs):
+               result_class=None, term_filters=None, date_range=None, models=None,
+               date_free_facets=(), **kwargs):
+        """Evaluate the query once: the page of results, every facet, and the relaxed counts.
+
+        Each facet is counted under every filter but its own; date_free_facets
+        (the month histogram) also without the date range; "relaxed" holds the
+        hit count with each filter dropped ("*": the query alone).
+        """
         unsupported = sorted(k for k in ("narrow_queries", "date_facets", "query_facets", "within",
                                          "dwithin", "distance_point") if kwargs.get(k))
         if unsupported:
             raise NotImplementedError(f"{', '.join(unsupported)}: use term_filters/date_range")
-        snap = self.snapshot()
-        parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string)
-        field, reverse = _sort_field(sort_by, parsed)
-        base = snap.evaluate(parsed.query, scored=field is None)
-        filters = {name: snap.value_mask(name, values)
-                   for name, values in (term_filters or {}).items() if values}
-        if date_range and any(date_range):
-            start, end = date_range_bounds(date_range)
-            filters["published"] = snap.date_mask("published", start, end)
-        matched = _intersect(base.mask, filters.values())
-        facet_counts = {}
-        for name in facets or ():
-            others = [mask for key, mask in filters.items() if key != name]
-            facet_counts[name] = snap.facet_counts(name, _intersect(base.mask, others))
-        end = end_offset if end_offset is not None else int(matched.sum())
-        docnums = snap.top(matched, base.score, end, date_field=field or "published",
-                           newest=reverse if field else True, by_date=field is not None)
-        results = [self._result(snap, int(d), base.score, result_class or SearchResult)
-                   for d in docnums[start_offset:end]]
-        return {"results": results, "hits": int(matched.sum()),
-                "facets": {"fields": facet_counts, "dates": {}, "queries": {}},
+        try:
+            snap = self.snapshot()
+            parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string)
+            field, reverse = _sort_field(sort_by, parsed)
+            base = snap.evaluate(parsed.query, scored=field is None)
+            filters = {name: snap.value_mask(name, values)
+                       for name, values in (term_filters or {}).items() if values}
+            if date_range and any(date_range):
+                start, end = date_range_bounds(date_range)
+                filters["published"] = snap.date_mask("published", start, end)
+            matched = _intersect(base.mask, filters.values())
+            counted = _facets(snap, base.mask, filters, facets or (), date_free_facets)
+            end = end_offset if end_offset is not None else int(matched.sum())
+            docnums = snap.top(matched, base.score, end, date_field=field or "published",
+                               newest=reverse if field else True, by_date=field is not None)
+            results = [self._result(snap, int(d), base.score, result_class or SearchResult)
+                       for d in docnums[start_offset:end]]
+        except integrity.UNREADABLE as exc:
+            raise IndexUnavailable(f"the search index cannot be read: {integrity.describe(exc)}") from exc
+        return {"results": results, "hits": int(matched.sum()), "facets": counted,
                 "spelling_suggestion": None}
 
     def _result(self, snap, docnum, score, result_class):
@@ -261,6 +306,23 @@ def merge_if_piled_up(writer, segments):
     """Merge policy for saves: nothing, unless tiny segments have piled up past PILED_UP."""
     tiny = sum(1 for s in segments if s.doc_count_all() < TINY_SEGMENT_DOCS)
     return merge_tiny_segments(writer, segments) if tiny >= PILED_UP else list(segments)
+
+
+def _facets(snap, base, filters, names, date_free):
+    """Return haystack's facets dict plus "without_dates" and "relaxed" (see search())."""
+    fields = {}
+    for name in names:
+        others = [mask for key, mask in filters.items() if key != name]
+        fields[name] = snap.facet_counts(name, _intersect(base, others))
+    without_dates = {}
+    for name in date_free:
+        others = [mask for key, mask in filters.items() if key not in (name, "published")]
+        without_dates[name] = snap.facet_counts(name, _intersect(base, others))
+    relaxed = {name: int(_intersect(base, [m for k, m in filters.items() if k != name]).sum())
+               for name in filters}
+    relaxed["*"] = int(base.sum())
+    return {"fields": fields, "dates": {}, "queries": {}, "without_dates": without_dates,
+            "relaxed": relaxed}
 
 
 def _intersect(mask, others):

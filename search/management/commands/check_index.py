@@ -1,15 +1,19 @@
 """python manage.py check_index [--repair]"""
 from django.core.management.base import BaseCommand, CommandError
 
+from search import index_queue
 from search.consistency import compare, repair
+from search.indexing import backend
+from search.rebuilding import rebuild
 
 SHOWN = 20  # ids listed per kind of difference at verbosity 1; all at 2
 
 
 class Command(BaseCommand):
-    help = ("Compare the search index with the database: documents missing, stale (article gone or "
-            "no longer searchable) and out of date. Exit 0 when they agree, 1 when they differ. "
-            "--repair rewrites only the differing documents, without a full rebuild.")
+    help = ("Apply the index queue, then compare the search index with the database: documents "
+            "missing, stale (article gone or no longer searchable) and out of date, and index files "
+            "that cannot be read. Exit 0 when they agree, 1 when they differ. --repair rewrites only "
+            "the differing documents, or rebuilds from the database when the index is damaged.")
 
     def add_arguments(self, parser):
         parser.add_argument("--repair", action="store_true",
@@ -18,6 +22,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
+        flushed = index_queue.flush()
+        if verbosity >= 1 and flushed.applied:
+            self.stdout.write(f"applied {flushed.applied} queued index change(s)")
+        damage = backend().damage()
+        if damage:
+            self._repair_damage(damage, options["repair"], verbosity)
+            return
+        if not flushed.ok:
+            raise CommandError(f"the index queue could not be applied ({flushed.error}); "
+                               f"{flushed.waiting} change(s) wait", returncode=1)
         report = compare()
         self._show(report, verbosity)
         if report.ok:
@@ -33,6 +47,21 @@ class Command(BaseCommand):
             self._show(after, verbosity)
             raise CommandError(f"index and database still differ in {len(after.ids)} article(s) "
                                "(changed during the repair?); run check_index again", returncode=1)
+
+    def _repair_damage(self, damage, repair_it, verbosity):
+        for problem in damage:
+            self.stderr.write(f"index damaged: {problem}")
+        if not repair_it:
+            raise CommandError("the search index cannot be read; run check_index --repair to rebuild "
+                               "it from the database", returncode=1)
+        report = rebuild()
+        if verbosity >= 1:
+            self.stdout.write(f"rebuilt the index from the database: {report.count} articles")
+        if backend().damage() or not compare().ok:
+            raise CommandError("the rebuilt index still differs from the database; "
+                               "run check_index again", returncode=1)
+        if verbosity >= 1:
+            self.stdout.write("index and database agree")
 
     def _show(self, report, verbosity):
         if verbosity < 1:

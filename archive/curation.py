@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from archive.models import Article, ArticleTopic, Topic, TopicExclusion
 from archive.tagging import match_topics
-from search.indexing import reindex_on_commit
+from archive.index_port import articles_changed
 
 CHUNK = 500
 EDITOR = ArticleTopic.Origin.EDITOR
@@ -65,7 +65,7 @@ def set_status(articles, status, *, user=None, reason=""):
                 article.status, article.duplicate_of, article.updated_at = status, None, now
             bulk_update_with_history(objs, Article, ["status", "duplicate_of", "updated_at"],
                                      default_user=user, default_change_reason=reason)
-            reindex_on_commit(ids)
+            articles_changed(ids)
             changed += len(objs)
     return changed
 
@@ -96,7 +96,7 @@ def add_topic(articles, topic, *, user=None):
             TopicExclusion.objects.filter(article_id__in=ids, topic=topic).delete()
             new_ids = [p.article_id for p in new]
             _touch(new_ids, now)
-            reindex_on_commit(new_ids)
+            articles_changed(new_ids)
             added += len(new)
     return added
 
@@ -119,7 +119,7 @@ def remove_topic(articles, topic, *, user=None):
                 ignore_conflicts=True)
             gone = [p.article_id for p in pairs]
             _touch(gone, now)
-            reindex_on_commit(gone)
+            articles_changed(gone)
             removed += len(gone)
     return removed
 
@@ -149,7 +149,7 @@ def change_topics(article, *, added=(), removed=(), user=None):
     TopicExclusion.objects.bulk_create(
         [TopicExclusion(article=article, topic_id=t, excluded_by=user, excluded_at=now) for t in removed],
         ignore_conflicts=True)
-    reindex_on_commit([article.pk])
+    articles_changed([article.pk])
     return True
 
 
@@ -184,7 +184,7 @@ def retag(articles, *, rules=None, user=None):
                 bulk_create_with_history(new, ArticleTopic, default_user=user, default_change_reason="auto")
             changed = sorted({p.article_id for p in stale + new})
             _touch(changed, now)
-            reindex_on_commit(changed)
+            articles_changed(changed)
             added, removed = added + len(new), removed + len(stale)
     return added, removed
 
@@ -201,4 +201,4 @@ def reindex_related(*, source=None, topic=None):
     else:
         queryset = Article.objects.filter(topics=topic)
     for ids in chunks(queryset, size=5000):
-        reindex_on_commit(ids)
+        articles_changed(ids)
