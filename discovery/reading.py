@@ -2,6 +2,7 @@
 from django.urls import reverse
 
 from archive.models import Article
+from search.backends.base import IndexUnavailable
 from archive import citations
 from discovery import snippets
 from discovery.facets import display_value
@@ -40,11 +41,19 @@ def article_context(article, *, terms, base_url, today):
         "issuers": [{"name": b, "url": search_url(issuer=(b,))} for b in article.issuing_bodies or []],
         "doc_number": own_number and {
             "number": own_number, "url": search_url(cites=(own_number,)),
-            "cited_by": count_for(SearchState(cites=(own_number,)), today=today)},
+            "cited_by": _or_none(lambda: count_for(SearchState(cites=(own_number,)), today=today))},
         "cited": [{"number": n, "url": search_url(cites=(n,)), "article": held.get(n)}
                   for n in article.cited_numbers or []],
         "deadline_open": bool(article.deadline and article.deadline >= today),
         "citation": citations.gbt7714(ref),
-        "related": related_articles(article) if article.is_searchable else [],
+        "related": (_or_none(lambda: related_articles(article)) or []) if article.is_searchable else [],
         "highlighted": terms,
     }
+
+
+def _or_none(compute):
+    """Return compute(), or None while the search index cannot be read: the article still shows."""
+    try:
+        return compute()
+    except IndexUnavailable:
+        return None

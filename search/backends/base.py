@@ -18,6 +18,10 @@ class IndexUnavailable(Exception):
     """The index cannot be read (damaged, missing, or its server unreachable)."""
 
 
+class BuildFailed(Exception):
+    """A new index could not be built; the live index is untouched."""
+
+
 @dataclass(frozen=True)
 class Build:
     """A new index being built beside the live one: a directory, or an engine-side index name."""

@@ -25,8 +25,8 @@ from whoosh.reading import SegmentReader
 from search import querysyntax
 from search.backends.whoosh import engine, integrity
 from search.query_filters import StructuredFilters, date_range_bounds
-from search.backends.whoosh.segment_build import build_segments
-from search.backends.base import ArchiveSearchBackend, Build, IndexUnavailable
+from search.backends.whoosh.segment_build import BuildError, build_segments
+from search.backends.base import ArchiveSearchBackend, Build, BuildFailed, IndexUnavailable
 from search.backends.whoosh import index_dirs
 from search.backends.whoosh.index_dirs import ensure_symlinked, new_build_dir, swap_in
 from search.analysis import ChineseAnalyzer, ChinesePositions, get_jieba
@@ -176,7 +176,10 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         ix = storage.create_index(self.schema)
         get_jieba()  # load the dictionaries once; forked workers inherit them
         documents = (self._document(index, obj) for obj in objs)
-        return build_segments(ix, documents, procs=procs, on_batch=on_batch)
+        try:
+            return build_segments(ix, documents, procs=procs, on_batch=on_batch)
+        except BuildError as exc:
+            raise BuildFailed(str(exc).strip().splitlines()[-1]) from exc
 
     def _document(self, index, obj):
         doc = index.full_prepare(obj)
@@ -217,8 +220,11 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
 
     def document_frequencies(self, field, words):
         """Return (documents in the index, {word: documents whose field holds it})."""
-        searcher = self.searcher()
-        return searcher.doc_count(), {w: searcher.doc_frequency(field, w) for w in words}
+        try:
+            searcher = self.searcher()
+            return searcher.doc_count(), {w: searcher.doc_frequency(field, w) for w in words}
+        except integrity.UNREADABLE as exc:
+            raise IndexUnavailable(f"the search index cannot be read: {integrity.describe(exc)}") from exc
 
     def parse_query(self, query_string):
         if not self.setup_complete:

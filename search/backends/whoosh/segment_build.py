@@ -11,10 +11,12 @@ connection), feeds the workers through a bounded queue, and writes the table
 of contents that makes the segments an index.
 """
 import gc
+import os
 import multiprocessing
 import queue
 import traceback
 
+from search.backends.whoosh.worker_guard import die_with_parent
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.writing import SegmentWriter
 
@@ -143,8 +145,9 @@ def length_column(reader, doccount, fieldname):
     return [length(d, fieldname) for d in range(doccount)]
 
 
-def _worker(storage, indexname, jobs, results, segment_docs):
+def _worker(storage, indexname, jobs, results, segment_docs, parent_pid):
     """Index the batches from jobs into segments of up to segment_docs documents."""
+    die_with_parent(parent_pid)
     # Millions of posting tuples and no reference cycles: the cyclic collector
     # would only rescan them (5% or more of a worker's time), so it is off in
     # this short-lived process.
@@ -188,7 +191,7 @@ def build_segments(ix, documents, *, procs=2, segment_docs=12_500, on_batch=None
     results = context.Queue()
     parent = ix.writer()  # holds the lock; commits the workers' segments
     workers = [context.Process(target=_worker, daemon=True,
-                               args=(ix.storage, ix.indexname, jobs, results, segment_docs))
+                               args=(ix.storage, ix.indexname, jobs, results, segment_docs, os.getpid()))
                for _ in range(max(procs, 1))]
     for w in workers:
         w.start()

@@ -1,6 +1,7 @@
 """python manage.py rebuild_index: build a new index beside the live one, then swap it in."""
 from django.core.management.base import BaseCommand, CommandError
 
+from search.backends.base import BuildFailed
 from search.rebuilding import rebuild
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
 
         try:
             report = rebuild(procs=options["workers"], on_batch=progress)
-        except OSError as exc:
+        except (OSError, BuildFailed) as exc:
             raise CommandError(f"rebuild failed, the live index is untouched: {exc}", returncode=2)
         if verbose:
             rate = report.count / max(report.seconds, 1e-9)
