@@ -564,24 +564,24 @@ def test_invalid_manifest_rejects_the_files_it_describes(tmp_path):
     manifest = write_json(tmp_path, "manifest.json", {"files": {"page.txt": {"year": 2024, "author": "x"}}})
     before = db_counts()
     assert run(tmp_path) == (2, "", f"{page}: {manifest}: entry for page.txt must be an object with keys "
-                                    "source, year\n", UNREADABLE.format(1))
+                                    "date, source, year\n", UNREADABLE.format(1))
     assert db_counts() == before
 
 
 @pytest.mark.parametrize("unreadable_first", [True, False])
 def test_one_unreadable_file_does_not_stop_the_others(tmp_path, unreadable_first):
-    """Two files, one unreadable: the other's good records are imported; exit 2 wins over 1."""
+    """Two files, one unreadable: the other's good records are imported; exit 1, since a file was read."""
     bad = write_text(tmp_path, "bad.json", BROKEN_JSON)
     good = write_json(tmp_path, "good.json", [article(1), article(2), article(3, title="")])
     articles, sources, batches = db_counts()
     paths = (bad, good) if unreadable_first else (good, bad)
     result = run(*paths)
-    assert result == (2, line(good, created=2, rejected=1),
+    assert result == (1, line(good, created=2, rejected=1),
                       (f"{bad}: invalid JSON at line 3, column 21: Expecting ',' delimiter\n"
                        f"{good}:3: missing or empty title\n") if unreadable_first else
                       (f"{good}:3: missing or empty title\n"
                        f"{bad}: invalid JSON at line 3, column 21: Expecting ',' delimiter\n"),
-                      UNREADABLE.format(1))
+                      UNREADABLE.format(1) + "; 1 record(s) rejected")
     assert db_counts() == (articles + 2, sources + 1, batches + 1)
     assert Article.objects.filter(url__in=[article(1)["url"], article(2)["url"]]).count() == 2
     assert ImportBatch.objects.order_by("-pk").values_list("created", "rejected").first() == (2, 1)

@@ -7,6 +7,7 @@ database access; its transaction then holds only the database work, in bulk
 import datetime
 import hashlib
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -15,13 +16,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from archive.ingest.drafts import ArticleDraft, draft_from_record
-from archive.ingest.errors import RecordRejected
+from archive.ingest.errors import FileRejected, RecordRejected
 from archive.ingest.extract import source_region
 from archive.ingest.readers import read_records
 from archive.models import Article, ArticleTopic, Source, Topic, TopicExclusion
 from archive.tagging import match_topics
 from search.indexing import reindex_on_commit
 
+log = logging.getLogger(__name__)
 OUTCOMES = ("created", "updated", "unchanged", "duplicate", "rejected")
 BULK_SIZE = 500
 
@@ -105,8 +107,10 @@ class _Existing:
 class ImportRun:
     """State shared by the files of one import: topic rules and what was seen already."""
 
-    def __init__(self, *, batch=None, today=None):
+    def __init__(self, *, batch=None, today=None, lock=None):
+        """lock, when given, is called first in each file's transaction (to take the write lock)."""
         self.batch = batch
+        self.lock = lock
         self.today = today or timezone.localdate()
         self.seen_keys = set()
         self.seen_hashes = set()
@@ -123,7 +127,13 @@ class ImportRun:
 
     def prepare_file(self, path, *, year=None, source=None, date: datetime.date | None = None) -> PreparedFile:
         """Read, parse and normalise a file, touching no database; FileRejected if it cannot be read."""
-        fmt, records = read_records(path, year=year, source=source, date=date)
+        try:
+            fmt, records = read_records(path, year=year, source=source, date=date)
+        except FileRejected:
+            raise
+        except Exception as exc:  # a reader's bug on odd input must not stop the other files
+            log.exception("reading %s failed", path)
+            raise FileRejected(f"cannot read this file ({type(exc).__name__}: {exc})") from None
         prepared = []
         for record in records:
             try:
@@ -134,6 +144,10 @@ class ImportRun:
                 values = article_values(draft)
             except RecordRejected as exc:
                 prepared.append(PreparedRecord(record.number, reason=str(exc)))
+            except Exception as exc:  # likewise for one record: the others are still imported
+                log.exception("normalising %s record %s failed", path, record.number)
+                prepared.append(PreparedRecord(record.number, reason=f"cannot read this record "
+                                                                     f"({type(exc).__name__}: {exc})"))
             else:
                 topics = match_topics(title=draft.title, body=draft.body, rules=self.rules)
                 prepared.append(PreparedRecord(record.number, draft, values, topics))
@@ -146,6 +160,8 @@ class ImportRun:
         seen_keys, seen_hashes = set(self.seen_keys), set(self.seen_hashes)
         total = len(prepared.records)
         with transaction.atomic():
+            if self.lock is not None:
+                self.lock()
             existing = _Existing([r.draft for r in prepared.records if r.draft is not None])
             created, updated = [], {}
             for i, record in enumerate(prepared.records, 1):
