@@ -36,6 +36,10 @@ _DATE_LINE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
+# "合肥市科技局10月23日发布…": who, the day, then what they did.
+_ACTOR_RE = re.compile(rf"(?P<who>{_NO_STOP}{{2,20}}?){_DATE}\s*(?:上午|下午|晚间|晚)?\s*"
+                       r"(?:发布|召开|举行|举办|宣布|印发|出台|启动|开幕|闭幕|揭牌|签约|获悉|表示|透露|通报)")
+_BOUNDING = ("截至", "截止", "至", "到", "自", "从", "于", "在", "前", "起", "今年", "去年", "明年")
 # "据了解，10月26日，…": a clause of the first sentence opening with the day.
 _CLAUSE_RE = re.compile(rf"[^。！？!?]{{0,40}}?[，,]\s*{_DATE}{_AFTER_DAY}{_COMMA}")
 
@@ -55,6 +59,8 @@ def dateline_of(paragraph: str) -> str:
     for regex in _DATELINE_RES:
         if match := regex.match(text):
             return _written(match)
+    if (match := _ACTOR_RE.match(text)) and not match["who"].endswith(_BOUNDING):
+        return _written(match)
     if match := _CLAUSE_RE.match(text):
         return _written(match)
     return ""

@@ -136,7 +136,8 @@ def draft_from_record(value, *, year=None, source=None, date: datetime.date | No
     title = _line(_field(value, "title"), "title")
     if not title:
         raise RecordRejected("missing or empty title")
-    source_name = _line(_field(value, "source"), "source") or _line(source, "source")
+    source_name = (_line(_field(value, "source"), "source") or _line(source, "source")
+                   or (_line(value.get("site"), "source") if is_story else ""))
     if not source_name:
         raise RecordRejected("missing source; pass --source")
     # A page story carries the year its page implies.

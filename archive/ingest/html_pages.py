@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from archive.ingest.datelines import find_dateline
+from archive.ingest.dates import HEADER_RE
 from archive.ingest.errors import FileRejected
 from archive.ingest.pages import make_story
 
@@ -38,6 +39,8 @@ _FULL_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\
 _SOURCE_RE = re.compile(r"来源\s*[：:]\s*(?P<name>[^\s|｜/，,]{2,30})")
 # "标题_网易新闻", "标题 | 澎湃新闻", "标题--文化--人民网", "标题 - 新华网"; not the hyphen of "1-10月".
 _TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜|-{2,})\s*|\s+[-–—]\s+")
+# A site name after a bare hyphen: short, after a headline of some length.
+_SITE_SUFFIX_RE = re.compile(r"(?P<head>.{8,}?)-(?P<site>[^-]{2,12})")
 _DATE_METAS = ("article:published_time", "og:article:published_time", "og:release_date", "publishdate",
                "publish_date", "pubdate", "publishtime", "publish-time", "weibo:article:create_at",
                "originalpublicationdate", "dc.date.issued", "dc.date", "date", "citation_date",
@@ -84,9 +87,14 @@ def looks_like_html(text: str) -> bool:
 def parse_html(text: str):
     """Return the lxml document of an HTML text; FileRejected when it cannot be parsed."""
     try:
-        return lxml.html.document_fromstring(_XML_DECLARATION_RE.sub("", text, count=1))
+        root = lxml.html.document_fromstring(_XML_DECLARATION_RE.sub("", text, count=1))
     except (etree.ParserError, ValueError) as error:
         raise FileRejected(f"cannot parse the HTML: {error}") from None
+    # A page with a second <html> (a fragment pasted in) parses into sibling roots: join them.
+    for sibling in list(root.itersiblings()):
+        if isinstance(sibling.tag, str):
+            root.append(sibling)
+    return root
 
 
 def _clean(text: str) -> str:
@@ -195,21 +203,21 @@ def _title(root, title_tag: str) -> tuple[str, str]:
     """Return the headline and the site name its <title> gives ("标题_网易新闻" -> 网易新闻)."""
     headings = [_text_of(h) for h in root.iter("h1")]
     parts = [p for p in _TITLE_SEPARATORS_RE.split(title_tag) if p]
+    if len(parts) == 1 and (match := _SITE_SUFFIX_RE.fullmatch(title_tag)):
+        parts = [match["head"], match["site"]]  # "法国全国大罢工再次严重影响交通-新华网"
     site = parts[-1] if len(parts) > 1 else ""
-    for heading in headings:
-        if heading and title_tag.startswith(heading[:10]):
-            return heading, site
     og = _meta(root, "og:title", "twitter:title")
-    if og:
-        return og, site
-    if headings and headings[0]:
-        return headings[0], site
-    return (parts[0] if parts else title_tag), site
+    for candidate in [*headings, og]:
+        if candidate and title_tag.startswith(candidate[:10]):
+            return candidate, site
+    if len(parts) > 1:
+        return parts[0], site
+    return og or next((h for h in headings if h), "") or title_tag, site
 
 
 def _main_element(body):
     """Return the element holding most running text: the parent of the longest run of paragraphs."""
-    for found in body.xpath("//*[@itemprop='articleBody'] | //article"):
+    for found in body.xpath(".//*[@itemprop='articleBody'] | .//article"):
         if len(_clean(found.text_content())) >= 100:
             return found
     scores = {}
@@ -232,10 +240,9 @@ def _main_element(body):
     return best if scores[best] >= _MIN_BODY_CHARS else body
 
 
-def _page_date(root, before: list[str], body: list[str]) -> str | None:
-    if meta := _meta(root, *_DATE_METAS):
-        if match := _FULL_DATE_RE.search(meta):
-            return "-".join(match.groups())
+def _page_date(root, meta: str, before: list[str], body: list[str]) -> str | None:
+    if match := _FULL_DATE_RE.search(meta):
+        return "-".join(match.groups())
     for element in root.iter("time"):
         if match := _FULL_DATE_RE.search(element.get("datetime") or _text_of(element)):
             return "-".join(match.groups())
@@ -250,27 +257,37 @@ def _generic(root, text: str) -> dict:
     title_element = root.find(".//title")
     title_tag = _clean(title_element.text_content()) if title_element is not None else ""
     headline, site = _title(root, title_tag)
-    body_element = root.find("body") if root.find("body") is not None else root
-    main = _main_element(body_element)
+    # A declared site name is the source; one read off the <title> only stands in for --source.
+    source = _meta(root, "og:site_name", "application-name", "sitename", "site_name")
+    url = _meta(root, "og:url") or next((link.get("href", "") for link in root.iter("link")
+                                         if (link.get("rel") or "").lower() == "canonical"), "")
+    meta_date = _meta(root, *_DATE_METAS)
+    _drop(root, ["head"])
+    # The whole document, not only <body>: a broken page can leave its article outside it.
+    main = _main_element(root)
     body = block_lines(main)
-    if main is not body_element:
+    if main is not root:
         # The lines between the headline and the article: where a page states its date and source.
         marker = etree.Element("span")
         marker.text = _MARKER
         main.addprevious(marker)
-        page_lines = block_lines(body_element)
+        page_lines = block_lines(root)
         marker.getparent().remove(marker)
         cut = next((i for i, line in enumerate(page_lines) if _MARKER in line), len(page_lines))
         top = next((i for i, line in enumerate(page_lines[:cut]) if headline and headline[:10] in line), 0)
         before = page_lines[top:cut]
     else:
         before = []
-    outlet = next((m["name"] for line in before if (m := _SOURCE_RE.search(line))), "")
-    source = _meta(root, "og:site_name", "application-name", "sitename", "site_name") or site
-    url = _meta(root, "og:url") or next((link.get("href", "") for link in root.iter("link")
-                                         if (link.get("rel") or "").lower() == "canonical"), "")
-    return make_story(title=headline, body=body, date=_page_date(root, before, body), source=source,
-                      outlet=outlet, url=url, fmt="html", raw=text)
+    outlet = next((m["name"] for line in [*before, *body[:_OPENING_LINES]] if (m := _SOURCE_RE.search(line))
+                   and len(line) <= _INFO_LINE_MAX), "")
+    date = _page_date(root, meta_date, before, body)
+    # The headline and its date line, when the article's element holds them too.
+    while body and (body[0] == headline or (len(body[0]) <= _INFO_LINE_MAX and HEADER_RE.fullmatch(body[0]))):
+        body = body[1:]
+    story = make_story(title=headline, body=body, date=date, source=source, outlet=outlet, url=url,
+                       fmt="html", raw=text)
+    story["site"] = site
+    return story
 
 
 def read_html(text: str) -> dict:

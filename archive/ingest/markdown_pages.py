@@ -95,6 +95,8 @@ def _header_value(name: str, value: str) -> str:
 def read_markdown(text: str) -> dict:
     """Return the story of a Markdown export."""
     fields, rest = _front_matter(text)
+    # Some exporters write the page's line breaks as the literal escape "\x0a".
+    rest = rest.replace("\\x0a", "\n")
     lines = rest.splitlines()
     title_at = next((i for i, line in enumerate(lines) if re.match(r"^#{1,6}\s+\S", line)), None)
     if "title" not in fields and title_at is not None:

@@ -134,6 +134,7 @@ def find_roundup(lines: Sequence[str]) -> Roundup | None:
     # A roundup's own title ("长三角新闻快览") right above its first heading is not the article's;
     # an author line there ("文/张三") is.
     end = start
-    while end > 0 and start - end < 2 and is_headline(lines[end - 1]) and _SECTION_WORD_RE.search(lines[end - 1]):
+    while end > 0 and start - end < 2 and _SECTION_WORD_RE.search(lines[end - 1]) and (
+            is_headline(lines[end - 1]) or heading_name(lines[end - 1]) is not None):
         end -= 1
     return Roundup(article_end=end, roundup_start=start, briefs=briefs)
