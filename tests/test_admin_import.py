@@ -104,10 +104,10 @@ def test_upload_of_a_deeply_nested_json_beside_a_good_file_imports_the_good_one(
 def test_upload_of_only_bad_files_leaves_no_batch_row(editor_client):
     batches = ImportBatch.objects.count()
     response = editor_client.post(IMPORT_URL, {"files": [upload("deep.json", b"[" * 100_000),
-                                                         upload("empty.json", b"")]})
+                                                         upload("picture.png", b"\x89PNG\r\n\x1a\n\x00\x00")]})
     assert response.status_code == 200 and response.context["batch"] is None
     assert [r["error"] for r in response.context["results"]] == ["JSON nested more than 100 levels deep",
-                                                                "file is empty"]
+                                                                "cannot decode: not UTF-8, UTF-8 with BOM, UTF-16 or GB18030"]
     assert ImportBatch.objects.count() == batches
 
 
