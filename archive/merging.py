@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
+from archive.curation import write_lock
+from archive.index_port import articles_changed
 from archive.models import Article, NotDuplicate
-from search.indexing import reindex_on_commit
 
 SHINGLE = 5          # characters per shingle
 SKETCH_SIZE = 64     # smallest shingle hashes kept per text
@@ -230,7 +231,6 @@ def merge(keep, others, *, user=None, reason="merge"):
 
     They leave the search index on commit, and their pages redirect to keep.
     """
-    from archive.admin.curation import write_lock  # the admin package imports this module
 
     ids = sorted({a.pk if hasattr(a, "pk") else int(a) for a in others} - {keep.pk})
     with transaction.atomic():
@@ -247,13 +247,12 @@ def merge(keep, others, *, user=None, reason="merge"):
             article.status, article.duplicate_of, article.updated_at = Article.Status.DUPLICATE, keep, now
         bulk_update_with_history(objs, Article, ["status", "duplicate_of", "updated_at"],
                                  default_user=user, default_change_reason=reason)
-        reindex_on_commit([a.pk for a in objs])
+        articles_changed([a.pk for a in objs])
     return len(objs)
 
 
 def unmerge(articles, *, user=None, reason="unmerge"):
     """Undo merges: give duplicates back the status they had before; return how many."""
-    from archive.admin.curation import write_lock  # the admin package imports this module
 
     with transaction.atomic():
         write_lock()
@@ -264,7 +263,7 @@ def unmerge(articles, *, user=None, reason="unmerge"):
             article.duplicate_of, article.updated_at = None, now
         bulk_update_with_history(objs, Article, ["status", "duplicate_of", "updated_at"],
                                  default_user=user, default_change_reason=reason)
-        reindex_on_commit([a.pk for a in objs])
+        articles_changed([a.pk for a in objs])
     return len(objs)
 
 

@@ -33,7 +33,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("search:search") + "?" + _query("source", self.name)
+        return reverse("discovery:search") + "?" + _query("source", self.name)
 
 
 class Topic(models.Model):
@@ -55,7 +55,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("search:search") + "?" + _query("topic", self.name)
+        return reverse("discovery:search") + "?" + _query("topic", self.name)
 
     @property
     def keywords(self):
@@ -142,7 +142,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("archive:article", args=[self.pk])
+        return reverse("discovery:article", args=[self.pk])
 
     @property
     def paragraphs(self):

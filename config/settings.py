@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "haystack",
     "simple_history",
     "archive",
+    "discovery",
 ]
 
 MIDDLEWARE = [
@@ -48,6 +49,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A search index that cannot be read answers 503 with a message, never 500.
+    "discovery.unavailable.IndexUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,19 +108,18 @@ STORAGES = {
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": os.environ.get("SEARCH_ENGINE", "search.backend.ChineseWhooshEngine"),
+        "ENGINE": os.environ.get("SEARCH_ENGINE", "search.backends.whoosh.backend.ChineseWhooshEngine"),
         "PATH": str(SEARCH_INDEX_PATH),
     }
 }
 if os.environ.get("ELASTICSEARCH_URL"):
     HAYSTACK_CONNECTIONS["default"] = {
-        "ENGINE": "search.elasticsearch_backend.ChineseElasticsearchEngine",
+        "ENGINE": "search.backends.elasticsearch.ChineseElasticsearchEngine",
         "URL": os.environ["ELASTICSEARCH_URL"],
         "INDEX_NAME": os.environ.get("ELASTICSEARCH_INDEX", "archive"),
     }
-# Index updates are queued on transaction commit by search.signals, not per save.
-HAYSTACK_SIGNAL_PROCESSOR = "search.signals.OnCommitSignalProcessor"
-HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Every change is recorded in the index queue (search/index_queue.py) and applied after commit.
+HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueueSignalProcessor"
 
 LOGGING = {
     "version": 1,

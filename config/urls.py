@@ -4,6 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("archive.urls")),
-    path("", include("search.urls")),
+    path("", include("discovery.urls")),
 ]

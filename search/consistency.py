@@ -10,8 +10,8 @@ Three kinds of difference:
   version of the index definition.
 
 Text fields are not stored, so a changed title shows only through a stored
-field that changes with it. Only haystack's backend API is used: any backend
-that returns stored fields with its results can be checked.
+field that changes with it. Only the archive's backend contract is used, so
+every engine can be checked.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -45,14 +45,9 @@ class Report:
 
 def compared_fields(index, backend):
     """Return the index field names the backend stores (and so can be compared)."""
-    names = [f.index_fieldname for f in index.fields.values() if f.stored and not f.document]
-    if getattr(backend, "setup_complete", True) is False:
-        backend.setup()  # the schema is built on first use
-    stored_names = getattr(getattr(backend, "schema", None), "stored_names", None)
-    if callable(stored_names):  # a backend that says which fields it stores
-        stored = set(stored_names())
-        names = [n for n in names if n in stored]
-    return sorted(names)
+    stored = set(backend.stored_field_names())
+    return sorted(f.index_fieldname for f in index.fields.values()
+                  if f.stored and not f.document and f.index_fieldname in stored)
 
 
 def normal(index_field, value):

@@ -1,49 +1,36 @@
-"""Write articles to the search index: the only writer path besides rebuild_index."""
-import logging
-from functools import partial
+"""Write articles to the search index: what the index queue and rebuilds call."""
+from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable
+from typing import Any
+
 from haystack import connections
 
-log = logging.getLogger(__name__)
+from search.backends.base import ArchiveSearchBackend, Build
+
 BATCH_SIZE = 2000
 
 
-def article_index():
+def article_index() -> Any:
+    """Return the haystack SearchIndex of articles."""
     from archive.models import Article
 
     return connections["default"].get_unified_index().get_index(Article)
 
 
-def reindex_articles(ids):
-    """Index the searchable articles among ids and remove the rest from the index."""
-    from archive.models import Article
+def backend(using: str = "default") -> ArchiveSearchBackend:
+    """Return the configured engine's backend (every engine implements the archive's contract)."""
+    return connections[using].get_backend()
 
-    ids = sorted(ids)
+
+def reindex_articles(ids: Iterable[int], *, build: Build | None = None) -> None:
+    """Index the searchable articles among ids and remove the rest, into build or the live index."""
+    ids = sorted(set(ids))
     index = article_index()
-    backend = connections["default"].get_backend()
+    engine = backend()
     for i in range(0, len(ids), BATCH_SIZE):
         chunk = ids[i:i + BATCH_SIZE]
         live = list(index.index_queryset().filter(pk__in=chunk))
         gone = set(chunk) - {a.pk for a in live}
-        backend.update_and_remove(index, live, [f"archive.article.{pk}" for pk in sorted(gone)])
-
-
-def reindex_on_commit(ids, *, using="default"):
-    """Reindex ids once the current transaction commits (at once outside one).
-
-    For changes that send no signals (QuerySet.update, bulk_create, raw deletes).
-    reindex_articles writes in batches. A failed index write is logged, not raised:
-    the database change stands, and check_index --repair brings the index back.
-    """
-    ids = sorted({int(pk) for pk in ids if pk is not None})
-    if ids:
-        transaction.on_commit(partial(_reindex_logged, ids), using=using)
-
-
-def _reindex_logged(ids):
-    try:
-        reindex_articles(ids)
-    except Exception:
-        log.exception("search index update failed for %d article(s) (first %s); "
-                      "run `manage.py check_index --repair`", len(ids), ids[:10])
+        engine.update_and_remove(index, live, [f"archive.article.{pk}" for pk in sorted(gone)],
+                                 build=build)

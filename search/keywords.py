@@ -9,9 +9,8 @@ import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
-from haystack import connections
-
 from search.analysis import is_han, tokenize
+from search.indexing import backend
 
 TEXT_FIELD = "text"
 BODY_CHARS = 4000  # enough of a long document to know what it is about
@@ -55,16 +54,7 @@ def article_terms(article):
 
 def archive_frequencies(words):
     """Return (documents in the index, {word: documents holding it})."""
-    backend = connections["default"].get_backend()
-    if hasattr(backend, "document_frequencies"):
-        return backend.document_frequencies(TEXT_FIELD, words)
-    # Any other haystack engine: one count per word, through the public API.
-    from haystack.query import SearchQuerySet
-
-    from archive.models import Article
-
-    articles = SearchQuerySet().models(Article)
-    return articles.count(), {w: articles.filter(**{TEXT_FIELD: w}).count() for w in words}
+    return backend().document_frequencies(TEXT_FIELD, words)
 
 
 def _idf(total, df):

@@ -21,6 +21,7 @@ class StructuredFilters:
         super().__init__(using=using)
         self.term_filters = {}
         self.date_range = None
+        self.date_free_facets = ()
 
     def add_term_filter(self, field, values):
         self.term_filters[field] = tuple(values)
@@ -28,16 +29,23 @@ class StructuredFilters:
     def set_date_range(self, start, end):
         self.date_range = (start, end)
 
+    def count_facets_without_dates(self, fields):
+        """Also count these facets without the date range (the month histogram), in the same search."""
+        self.date_free_facets = tuple(fields)
+
     def build_params(self, spelling_query=None, **kwargs):
         params = super().build_params(spelling_query=spelling_query, **kwargs)
         if self.term_filters:
             params["term_filters"] = dict(self.term_filters)
         if self.date_range:
             params["date_range"] = self.date_range
+        if self.date_free_facets:
+            params["date_free_facets"] = self.date_free_facets
         return params
 
     def _clone(self, klass=None, using=None):
         clone = super()._clone(klass=klass, using=using)
         clone.term_filters = dict(self.term_filters)
         clone.date_range = self.date_range
+        clone.date_free_facets = self.date_free_facets
         return clone

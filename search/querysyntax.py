@@ -5,6 +5,8 @@ title:word. Anything the parser cannot make sense of is retried as plain
 words, and the caller is told so.
 """
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from whoosh import qparser, query
@@ -41,6 +43,30 @@ def make_parser(schema):
         parser.remove_plugin_class(plugin)
     parser.add_plugin(qparser.PlusMinusPlugin())
     return parser
+
+
+_PARSED_CACHE_SIZE = 256
+_parsed: OrderedDict = OrderedDict()
+_parsed_lock = threading.Lock()
+
+
+def parse_cached(text, schema, parser=None):
+    """Return parse(text, schema, parser), remembering the last few queries.
+
+    A search page needs the parsed query for its results, its terms to mark,
+    and its notices: this makes all of them one parse.
+    """
+    key = (text, id(schema))
+    with _parsed_lock:
+        if key in _parsed:
+            _parsed.move_to_end(key)
+            return _parsed[key]
+    parsed = parse(text, schema, parser)
+    with _parsed_lock:
+        _parsed[key] = parsed
+        while len(_parsed) > _PARSED_CACHE_SIZE:
+            _parsed.popitem(last=False)
+    return parsed
 
 
 def parse(text, schema, parser=None):

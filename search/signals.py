@@ -1,57 +1,65 @@
-"""Keep the search index in step with the database, after each commit."""
-import logging
-import threading
+"""Record every change to what is indexed in the index queue, inside the change's transaction."""
+from __future__ import annotations
 
-from django.db import transaction
+from typing import Any
+
 from django.db.models import signals
 from haystack.signals import BaseSignalProcessor
 
-log = logging.getLogger(__name__)
-_pending = threading.local()
+from archive.index_port import articles_changed
 
 
-class OnCommitSignalProcessor(BaseSignalProcessor):
-    """Collect changed articles during a transaction; index them in one batch on commit."""
+class QueueSignalProcessor(BaseSignalProcessor):
+    """Queue the articles a model save or delete touches; the queue applies them after commit.
 
-    def setup(self):
-        from archive.models import Article, ArticleTopic
+    Writes that send no signals (QuerySet.update, bulk_create) call
+    archive.index_port.articles_changed themselves.
+    """
 
-        signals.post_save.connect(self.handle_save, sender=Article)
-        signals.post_delete.connect(self.handle_save, sender=Article)
-        signals.post_save.connect(self.handle_topic, sender=ArticleTopic)
-        signals.post_delete.connect(self.handle_topic, sender=ArticleTopic)
+    def _connections(self) -> list[tuple[Any, Any, Any]]:
+        from archive.models import Article, ArticleTopic, Source, Topic
 
-    def teardown(self):
-        from archive.models import Article, ArticleTopic
+        return [
+            (signals.post_save, self.handle_article, Article),
+            (signals.post_delete, self.handle_article, Article),
+            (signals.post_save, self.handle_article_topic, ArticleTopic),
+            (signals.post_delete, self.handle_article_topic, ArticleTopic),
+            (signals.m2m_changed, self.handle_topics_changed, Article.topics.through),
+            (signals.post_save, self.handle_source, Source),
+            (signals.post_save, self.handle_topic, Topic),
+            (signals.pre_delete, self.handle_topic, Topic),
+        ]
 
-        signals.post_save.disconnect(self.handle_save, sender=Article)
-        signals.post_delete.disconnect(self.handle_save, sender=Article)
-        signals.post_save.disconnect(self.handle_topic, sender=ArticleTopic)
-        signals.post_delete.disconnect(self.handle_topic, sender=ArticleTopic)
+    def setup(self) -> None:
+        for signal, handler, sender in self._connections():
+            signal.connect(handler, sender=sender)
 
-    def handle_save(self, sender, instance, **kwargs):
-        self.queue([instance.pk])
+    def teardown(self) -> None:
+        for signal, handler, sender in self._connections():
+            signal.disconnect(handler, sender=sender)
 
-    def handle_topic(self, sender, instance, **kwargs):
-        self.queue([instance.article_id])
+    def handle_article(self, sender: Any, instance: Any, **kwargs: Any) -> None:
+        articles_changed([instance.pk])
 
-    def queue(self, pks):
-        """Remember article ids to reindex when the current transaction commits.
+    def handle_article_topic(self, sender: Any, instance: Any, **kwargs: Any) -> None:
+        articles_changed([instance.article_id])
 
-        The flush is registered on every call (it is idempotent): outside a
-        transaction on_commit runs it at once, and a rolled-back transaction
-        drops its callbacks but its ids still go with the next commit.
-        """
-        ids = getattr(_pending, "ids", None)
-        if ids is None:
-            ids = _pending.ids = set()
-        ids.update(pk for pk in pks if pk is not None)
-        transaction.on_commit(self.flush)
+    def handle_topics_changed(self, sender: Any, instance: Any, action: str, reverse: bool,
+                              pk_set: set | None, **kwargs: Any) -> None:
+        if not action.startswith("post_") and action != "pre_clear":
+            return
+        if not reverse:
+            articles_changed([instance.pk])
+        elif action == "pre_clear":
+            articles_changed(instance.articles.values_list("pk", flat=True))
+        else:
+            articles_changed(pk_set or ())
 
-    def flush(self):
-        ids = getattr(_pending, "ids", None) or set()
-        _pending.ids = None
-        if ids:
-            from search.indexing import reindex_articles
+    def handle_source(self, sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+        # A renamed source changes every one of its documents' source field.
+        if not created:
+            articles_changed(instance.articles.values_list("pk", flat=True))
 
-            reindex_articles(ids)
+    def handle_topic(self, sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+        if not created:
+            articles_changed(instance.articles.values_list("pk", flat=True))

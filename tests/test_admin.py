@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.admin import curation
+from archive import curation
 from archive.ingest.upsert import ImportRun
 from archive.models import Article, ArticleTopic, Source, Topic, TopicExclusion
 from search.indexing import reindex_articles

@@ -88,3 +88,32 @@ def test_importing_needs_the_add_permission(client, editor):
     editor.user_permissions.clear()
     client.force_login(editor)
     assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_upload_of_a_deeply_nested_json_beside_a_good_file_imports_the_good_one(editor_client):
+    """Issue 14: 100,000 nested "[" next to a good file: 200, the good file imported, the bad one reported."""
+    response = editor_client.post(IMPORT_URL, {"files": [upload("deep.json", b"[" * 100_000),
+                                                         upload("good.json", [record(41)])]})
+    assert response.status_code == 200
+    results = {r["name"]: r for r in response.context["results"]}
+    assert results["deep.json"]["error"] == "JSON nested more than 100 levels deep"
+    assert results["good.json"]["counts"]["created"] == 1
+    assert Article.objects.filter(title="钙钛矿光伏中试线投产41").exists()
+
+
+def test_upload_of_only_bad_files_leaves_no_batch_row(editor_client):
+    batches = ImportBatch.objects.count()
+    response = editor_client.post(IMPORT_URL, {"files": [upload("deep.json", b"[" * 100_000),
+                                                         upload("picture.png", b"\x89PNG\r\n\x1a\n\x00\x00")]})
+    assert response.status_code == 200 and response.context["batch"] is None
+    assert [r["error"] for r in response.context["results"]] == ["JSON nested more than 100 levels deep",
+                                                                "cannot decode: not UTF-8, UTF-8 with BOM, UTF-16 or GB18030"]
+    assert ImportBatch.objects.count() == batches
+
+
+def test_upload_of_a_saved_wechat_page(editor_client):
+    page = (Path(__file__).resolve().parent / "data" / "inputs" / "gne_wechat_2.html").read_bytes()
+    response = editor_client.post(IMPORT_URL, {"files": [upload("article.html", page)]})
+    (result,) = response.context["results"]
+    assert (result["format"], result["counts"]["created"]) == ("html", 1)
+    assert Article.objects.get(title="一日一技：在 Python 中实现延迟调用").source.name == "未闻Code"

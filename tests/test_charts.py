@@ -1,8 +1,8 @@
 """Month bar charts laid out on the server (pure)."""
 import datetime
 
-from search import charts
-from search.state import SearchState
+from discovery import charts
+from discovery.state import SearchState
 
 
 def test_month_span_and_filling_gaps_with_zero():

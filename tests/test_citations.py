@@ -4,7 +4,7 @@ import datetime
 import pytest
 
 from archive.models import Source
-from search import citations
+from archive import citations
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.utils.module_loading import import_string
 
 from archive.models import Article
 from search.analysis import tokenize
-from search.elasticsearch_backend import ChineseElasticsearchSearchBackend, query_dsl, tokenized
+from search.backends.elasticsearch import ChineseElasticsearchSearchBackend, query_dsl, tokenized
 from search.indexing import article_index
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def backend():
 
 
 def test_the_setting_names_an_engine_that_imports(settings):
-    engine = import_string("search.elasticsearch_backend.ChineseElasticsearchEngine")
+    engine = import_string("search.backends.elasticsearch.ChineseElasticsearchEngine")
     assert engine.backend is ChineseElasticsearchSearchBackend
 
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from search import exports, feeds
+from discovery import exports, feeds
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@ import datetime
 
 from django.utils import translation
 
-from search.facets import TOP_VALUES, api_facets, deadline_facet, value_facets
-from search.presentation import chips
-from search.service import SearchPage
-from search.state import SearchState
+from discovery.facets import TOP_VALUES, api_facets, deadline_facet, value_facets
+from discovery.presentation import chips
+from discovery.service import SearchPage
+from discovery.state import SearchState
 
 
 def facet(facets, param):

@@ -44,7 +44,8 @@ def test_source_line_with_full_width_colon_and_no_brackets():
     text = "长三角新闻快览\n嘉兴加码培育未来产业\n3月13日,浙江省嘉兴市发布推动经济高质量发展若干政策。\n来源：3月14日《浙江日报》\n"
     assert _stories(text) == [{
         "title": "嘉兴加码培育未来产业", "content": "3月13日,浙江省嘉兴市发布推动经济高质量发展若干政策。",
-        "date": "3月14日", "source": "浙江日报", "outlet": "浙江日报", "year": None, "format": "text", "raw": text,
+        "date": "3月14日", "source": "浙江日报", "outlet": "浙江日报", "year": None, "regions": [], "url": "",
+        "format": "text", "raw": text,
     }]
 
 
@@ -71,9 +72,9 @@ def test_sidebar_starts_at_three_headline_and_date_pairs():
     assert _stories(sidebar)[0]["content"] == "正文。"
 
 
-def test_plain_article_takes_its_source_from_the_argument():
+def test_plain_article_takes_its_source_from_the_argument_and_its_date_from_the_dateline():
     text = "上海发布脑机接口行动方案\n\n3月14日,会议在南京召开。\n"
     assert _stories(text, source="新华日报") == [{
-        "title": "上海发布脑机接口行动方案", "content": "3月14日,会议在南京召开。", "date": None,
-        "source": "新华日报", "outlet": "", "year": None, "format": "text", "raw": text,
+        "title": "上海发布脑机接口行动方案", "content": "3月14日,会议在南京召开。", "date": "3月14日",
+        "source": "新华日报", "outlet": "", "year": None, "regions": [], "url": "", "format": "text", "raw": text,
     }]

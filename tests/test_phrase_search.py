@@ -6,9 +6,9 @@ from whoosh import query as wq
 
 from archive.models import Article
 from search.analysis import query_terms
-from search.engine import consecutive
-from search.service import run_search
-from search.state import SearchState
+from search.backends.whoosh.engine import consecutive
+from discovery.service import run_search
+from discovery.state import SearchState
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from search.index_dirs import builds_dir, ensure_symlinked, new_build_dir, swap_in
+from search.backends.whoosh.index_dirs import builds_dir, ensure_symlinked, new_build_dir, swap_in
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,8 +2,8 @@
 import pytest
 
 from archive.models import Article
-from search.service import run_search
-from search.state import SearchState
+from discovery.service import run_search
+from discovery.state import SearchState
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +153,7 @@ def test_a_query_of_only_an_empty_field_prefix_finds_nothing_and_says_so(corpus)
 def test_column_arrays_read_in_one_block_equal_whoosh_per_document_values():
     from haystack import connections
 
-    from search import engine
+    from search.backends.whoosh import engine
 
     snapshot = connections["default"].get_backend().snapshot()
     assert snapshot.segments

@@ -3,8 +3,8 @@ import datetime
 
 from django.http import QueryDict
 
-from search.forms import ArchiveSearchForm
-from search.state import SearchState, month_bounds
+from discovery.forms import ArchiveSearchForm
+from discovery.state import SearchState, month_bounds
 
 D = datetime.date
 

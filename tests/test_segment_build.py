@@ -3,11 +3,11 @@ import pytest
 from haystack import connections
 from whoosh.filedb.filestore import FileStorage
 
-from search import backend as backend_module
+from search.backends.whoosh import backend as backend_module
 from search.indexing import article_index
 from whoosh.codec.whoosh3 import W3Codec
 
-from search.segment_build import COMPRESSION, BuildError, TermGroupedPostings, build_segments
+from search.backends.whoosh.segment_build import COMPRESSION, BuildError, TermGroupedPostings, build_segments
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,8 @@ def new_index(path, schema):
 
 def documents():
     backend = connections["default"].get_backend()
+    if not backend.setup_complete:
+        backend.setup()
     index = article_index()
     return backend, [backend._document(index, obj) for obj in index.index_queryset()]
 

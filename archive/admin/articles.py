@@ -17,7 +17,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import merging
-from archive.admin import curation
+from archive import curation
 from archive.admin.forms import ArticleAdminForm, KeepArticleForm, TopicChoiceForm
 from archive.ingest.urls import canonical_wechat_url
 from archive.models import REGION_CHOICES, Article, ArticleTopic, Topic, TopicExclusion
@@ -249,8 +249,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         version = getattr(request, "_restoring_version", None)
         if version:
             obj._change_reason = f"restore version {version}"
-        super().save_model(request, obj, form, change)
-        curation.reindex_on_commit([obj.pk])
+        super().save_model(request, obj, form, change)  # its post_save queues the index update
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

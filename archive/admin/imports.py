@@ -4,53 +4,57 @@ from pathlib import Path
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy as _
 
-from archive.admin import curation
+from archive import curation
 from archive.admin.forms import ImportForm
 from archive.ingest.errors import FileRejected
-from archive.ingest.manifest import MANIFEST_NAME, expand_paths, manifest_options
+from archive.ingest.manifest import MANIFEST_NAME, manifest_options, walk_inputs
 from archive.ingest.upsert import OUTCOMES, ImportRun
 from archive.models import ImportBatch
 
 
-def import_uploads(files, *, user=None, source=None, year=None):
+def import_uploads(files, *, user=None, source=None, year=None, date=None):
     """Import uploaded files as the import_articles command does; return (batch or None, results).
 
-    Each file is one transaction (a file that cannot be read leaves nothing);
-    a manifest.json among the files gives per-file options as beside files on
-    disk; source and year, when given, win over it. results is one dict per
-    file: name, format, counts, rejected [(record, reason)], error.
+    Each file is read and normalised first, then written in one transaction (a
+    file that cannot be read leaves nothing, and never stops the files after
+    it); a manifest.json among the files gives per-file options as beside
+    files on disk; source, year and date, when given, win over it. results is
+    one dict per file: name, format, counts, rejected [(record, reason)],
+    error. No batch row is left when nothing was created or updated.
     """
-    given = {k: v for k, v in {"source": source, "year": year}.items() if v not in (None, "")}
+    given = {k: v for k, v in {"source": source, "year": year, "date": date}.items() if v not in (None, "")}
     with tempfile.TemporaryDirectory(prefix="archive-upload-") as tmp:
         names = _save(files, Path(tmp))
         batch = ImportBatch.objects.create(paths="\n".join(n for n in names if n != MANIFEST_NAME),
                                            imported_by=user)
-        run = ImportRun(batch=batch)
         results, totals = [], dict.fromkeys(OUTCOMES, 0)
-        for path in expand_paths([tmp]):
-            result = {"name": path.name, "format": "", "counts": {}, "rejected": [], "error": ""}
-            try:
-                options = {**manifest_options(path), **given}
-                with transaction.atomic():
-                    curation.write_lock()  # wait for other writers rather than fail midway
-                    report = run.import_file(path, **options)
-            except FileRejected as exc:
-                result["error"] = str(exc)
-            else:
-                result.update(format=report.format, counts={k: report.counts[k] for k in OUTCOMES},
-                              rejected=[(number, reason) for number, reason in report.rejected])
-                for name in OUTCOMES:
-                    totals[name] += report.counts[name]
-            results.append(result)
+        try:
+            run = ImportRun(batch=batch, lock=curation.write_lock)  # wait for other writers, never fail midway
+            for item in walk_inputs([tmp]):
+                result = {"name": item.path.name, "format": "", "counts": {}, "rejected": [], "error": ""}
+                try:
+                    if item.error:
+                        raise FileRejected(item.error)
+                    prepared = run.prepare_file(item.path, **{**manifest_options(item.path), **given})
+                except FileRejected as exc:
+                    result["error"] = str(exc).replace(tmp + "/", "")
+                else:
+                    report = run.write_file(prepared)
+                    result.update(format=report.format, counts={k: report.counts[k] for k in OUTCOMES},
+                                  rejected=[(number, reason) for number, reason in report.rejected])
+                    for name in OUTCOMES:
+                        totals[name] += report.counts[name]
+                results.append(result)
+        finally:
+            if not (totals["created"] or totals["updated"]):
+                batch.delete()  # nothing to attribute to it, as with the command
     if not (totals["created"] or totals["updated"]):
-        batch.delete()  # nothing to attribute to it, as with the command
         return None, results
     for name, n in totals.items():
         setattr(batch, name, n)

@@ -13,7 +13,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.admin import curation
+from archive import curation
+from archive.index_port import articles_changed
 from archive.models import Article, ArticleTopic, Source, Topic
 from search.analysis import STOP_WORDS, is_han, query_terms
 
@@ -106,12 +107,12 @@ class TopicAdmin(SimpleHistoryAdmin):
     def delete_model(self, request, obj):
         ids = list(Article.objects.filter(topics=obj).values_list("pk", flat=True))
         super().delete_model(request, obj)
-        curation.reindex_on_commit(ids)
+        articles_changed(ids)
 
     def delete_queryset(self, request, queryset):
         ids = list(Article.objects.filter(topics__in=queryset).values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
-        curation.reindex_on_commit(ids)
+        articles_changed(ids)
 
     def get_urls(self):
         return [path("report/", self.admin_site.admin_view(self.report_view), name="archive_topic_report"),

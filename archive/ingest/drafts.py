@@ -28,6 +28,15 @@ from archive.ingest.text import (
 from archive.ingest.urls import canonical_wechat_url, wechat_biz
 
 MAX_CONTENT_CHARS = 1_000_000
+# Records that a reader of pages, HTML, Markdown or tables made (raw kept beside them).
+STORY_FORMATS = ("text", "html", "markdown", "csv", "xlsx")
+# Their content is plain text already: markup was read by a parser, never by regex.
+_PLAIN_FORMATS = ("html", "markdown")
+_NO_DATE = {"text": "no date in the text; pass --date YYYY-MM-DD",
+            "html": "no date in the page; pass --date YYYY-MM-DD",
+            "markdown": "no date in the file; pass --date YYYY-MM-DD",
+            "csv": "missing date; pass --date YYYY-MM-DD",
+            "xlsx": "missing date; pass --date YYYY-MM-DD"}
 # Record keys per field, first present wins: the seeds' mixed keys, then plain ones.
 _KEYS = {
     "id": ("文章标识符aid", "aid"),
@@ -103,29 +112,48 @@ def _drop_title_lines(title, paragraphs):
     return []
 
 
-def draft_from_record(value, *, year=None, source=None, today):
-    """Return the ArticleDraft of one raw record, or raise RecordRejected with the reason."""
+def _published(value, *, fmt, year, date, today):
+    """Return the record's date: its own, else the file's date; reject it when there is none."""
+    written = _field(value, "date")
+    if written is None or (isinstance(written, str) and not written.strip()):
+        if date is not None:
+            written = date.isoformat()
+        elif fmt in _NO_DATE:
+            raise RecordRejected(_NO_DATE[fmt])
+    return parse_date(written, year=year, today=today)
+
+
+def draft_from_record(value, *, year=None, source=None, date: datetime.date | None = None, today):
+    """Return the ArticleDraft of one raw record, or raise RecordRejected with the reason.
+
+    date is the file's date (--date or a manifest's), for records that carry none.
+    """
     if not isinstance(value, dict):
         raise RecordRejected(f"record is not an object (got {_type_name(value)})")
-    is_story = value.get("format") == "text" and "raw" in value
+    fmt = value.get("format") if value.get("format") in STORY_FORMATS and "raw" in value else ""
+    is_story = bool(fmt)
 
     title = _line(_field(value, "title"), "title")
     if not title:
         raise RecordRejected("missing or empty title")
-    source_name = _line(_field(value, "source"), "source") or _line(source, "source")
+    source_name = (_line(_field(value, "source"), "source") or _line(source, "source")
+                   or (_line(value.get("site"), "source") if is_story else ""))
     if not source_name:
         raise RecordRejected("missing source; pass --source")
     # A page story carries the year its page implies.
     story_year = value.get("year") if is_story else None
-    published = parse_date(_field(value, "date"), year=story_year or year, today=today)
+    published = _published(value, fmt=fmt, year=story_year or year, date=date, today=today)
     content = _text(_field(value, "content"), "content")
     if len(content) > MAX_CONTENT_CHARS:
         raise RecordRejected(f"content is {len(content):,} characters; the limit is {MAX_CONTENT_CHARS:,}")
 
-    paragraphs = split_paragraphs(strip_control_chars(html_to_text(content)))
+    text = content if fmt in _PLAIN_FORMATS else html_to_text(content)
+    paragraphs = split_paragraphs(strip_control_chars(text))
     outlet = (value.get("outlet") if is_story else "") or reprint_outlet(paragraphs)
     paragraphs = _drop_title_lines(title, drop_repeated_paragraphs(strip_share_boilerplate(paragraphs)))
     doc_number = own_doc_number(title, paragraphs)
+    # A roundup brief's heading names its region; otherwise the source's home region counts.
+    given = [region for region in value.get("regions") or () if region in REGIONS] if is_story else []
     home = source_region(source_name)
     mentioned = regions_mentioned("\n".join([title, *paragraphs]))
     raw_id = _field(value, "id")
@@ -142,7 +170,8 @@ def draft_from_record(value, *, year=None, source=None, today):
         kind=doc_kind(title, paragraphs),
         doc_number=doc_number,
         cited_numbers=cited_doc_numbers(paragraphs, own=doc_number),
-        regions=[region for region in REGIONS if region == home or region in mentioned],
+        regions=[region for region in REGIONS
+                 if region in given or (not given and region == home) or region in mentioned],
         is_empty=is_boilerplate_only(paragraphs),
         content_hash=content_hash(title, paragraphs),
         raw=value["raw"] if is_story else value,

@@ -56,6 +56,9 @@ _PLACES = {
 _AMBIGUOUS_IN_TEXT = ("金山", "普陀")
 _WHOLE_DELTA = ("长三角", "长江三角洲", "沪苏浙皖")
 _PAPERS = {"解放日报": "上海", "文汇报": "上海", "新民晚报": "上海", "新华日报": "江苏"}
+# Every place name the archive knows, longest first: the delta, its provinces and cities.
+PLACE_NAMES = tuple(sorted({*_WHOLE_DELTA, *(p for places in _PLACES.values() for p in places)},
+                           key=lambda name: (-len(name), name)))
 
 
 def _normal_number(match):

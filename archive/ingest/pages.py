@@ -1,8 +1,11 @@
-"""Split plain-text pages (newspaper digests, scraped articles) into story records."""
+"""Split plain-text pages (newspaper digests, roundups, scraped articles) into story records."""
+import datetime
 import re
 from dataclasses import dataclass
 
+from archive.ingest.datelines import find_dateline
 from archive.ingest.dates import HEADER_RE
+from archive.ingest.roundups import find_roundup, is_paragraph
 
 
 @dataclass(frozen=True)
@@ -28,10 +31,11 @@ _FALLBACK_TITLE_MAX = 40
 _SIDEBAR_PAIRS = 3
 
 
-def _story(*, title, body, date, source, outlet, year, raw):
+def make_story(*, title, body, date, source, raw, outlet="", year=None, regions=(), url="", fmt="text"):
+    """Return a story record: what a page reader found for one article, raw text kept verbatim."""
     return {
-        "title": title, "content": "\n".join(body), "date": date, "source": source,
-        "outlet": outlet, "year": year, "format": "text", "raw": raw,
+        "title": title, "content": "\n".join(body), "date": date or None, "source": source,
+        "outlet": outlet, "year": year, "regions": list(regions), "url": url, "format": fmt, "raw": raw,
     }
 
 
@@ -58,14 +62,14 @@ def _drop_sidebar(lines):
     return lines
 
 
-def _digest(lines, closers, *, year, source, header):
+def _digest(lines, closers, *, year, source, page_date):
     """Return the stories of a page whose stories each end with a source line."""
     stories = []
     start = 0
     for end in closers:
         closer = SOURCE_LINE_RE.fullmatch(lines[end].strip())
         title, body = _split_headline(lines[start:end])
-        stories.append(_story(
+        stories.append(make_story(
             title=title, body=body, date=closer["date"], source=closer["paper"],
             outlet=closer["paper"], year=year, raw="".join(lines[start:end + 1]),
         ))
@@ -73,34 +77,63 @@ def _digest(lines, closers, *, year, source, header):
     if "".join(lines[start:]).strip():
         # The tail has no source line: it takes the page's source and date, else the last story's date.
         title, body = _split_headline(lines[start:])
-        stories.append(_story(
-            title=title, body=body, date=header["date"] if header else closer["date"], source=source or "",
-            outlet="", year=year, raw="".join(lines[start:]),
+        stories.append(make_story(
+            title=title, body=body, date=page_date or closer["date"], source=source or "",
+            year=year, raw="".join(lines[start:]),
         ))
     return stories
 
 
-def _article(lines, *, year, source, header):
-    """Return the one story of a page: first line title, header line dropped, sidebar cut."""
-    kept = [line.strip() for line in lines if line.strip()]
-    if header:
-        kept.remove(header.string)
-        source = header["source"] or source
-    return _story(
-        title=kept[0] if kept else "", body=_drop_sidebar(kept[1:]), date=header["date"] if header else None,
-        source=source or "", outlet="", year=year, raw="".join(lines),
-    )
+def _roundup_stories(lines, kept, roundup, *, title, year, source, page_date):
+    """Return the article before a roundup (when it has text) and one story per brief."""
+    body = [line for _, line in kept[1:]]
+    stories = []
+    first_raw = kept[1 + roundup.roundup_start][0]  # line index in the page of the roundup's first line
+    essay = body[:roundup.article_end]
+    if any(is_paragraph(line) for line in essay):
+        stories.append(make_story(title=title, body=essay, date=page_date, source=source, year=year,
+                                  raw="".join(lines[:first_raw])))
+        first_raw_of_brief = first_raw
+    else:
+        first_raw_of_brief = 0  # the page's title is the roundup's own: its lines go with the first brief
+    starts = [roundup.roundup_start] + [brief.end_line for brief in roundup.briefs[:-1]]
+    for number, (brief, start) in enumerate(zip(roundup.briefs, starts)):
+        raw_start = first_raw_of_brief if number == 0 else kept[1 + start][0]
+        raw_end = kept[1 + brief.end_line][0] if 1 + brief.end_line < len(kept) else len(lines)
+        stories.append(make_story(
+            title=brief.title, body=brief.body, date=find_dateline(brief.body, within=1) or page_date,
+            source=source, year=year, regions=brief.regions, raw="".join(lines[raw_start:raw_end]),
+        ))
+    return stories
 
 
-def split_page(text, *, year=None, source=None):
-    """Return the stories of a plain-text page as RawRecords of story dicts."""
+def split_page(text, *, year=None, source=None, date: datetime.date | None = None):
+    """Return the stories of a plain-text page as RawRecords of story dicts.
+
+    A page's date is date when given, else its header line's, else the
+    dateline of its opening paragraphs; a digest story takes the date of its
+    source line and a roundup brief its own dateline, else the page's.
+    """
     lines = text.splitlines(keepends=True)
-    header = next((match for line in lines if (match := HEADER_RE.fullmatch(line.strip()))), None)
-    if year is None and header:
-        year = int(header["date"][:4])
+    header_at = next((i for i, line in enumerate(lines) if HEADER_RE.fullmatch(line.strip())), None)
+    header = HEADER_RE.fullmatch(lines[header_at].strip()) if header_at is not None else None
+    source = (header["source"] if header and header["source"] else None) or source or ""
+    kept = [(i, line.strip()) for i, line in enumerate(lines) if line.strip() and i != header_at]
+    page_date = date.isoformat() if date else header["date"] if header else find_dateline(
+        [line for _, line in kept[1:]])
+    if year is None and page_date and (found := re.match(r"\d{4}", page_date)):
+        year = int(found[0])
     closers = [number for number, line in enumerate(lines) if SOURCE_LINE_RE.fullmatch(line.strip())]
     if closers:
-        stories = _digest(lines, closers, year=year, source=source, header=header)
+        stories = _digest(lines, closers, year=year, source=source, page_date=page_date)
     else:
-        stories = [_article(lines, year=year, source=source, header=header)]
+        title = kept[0][1] if kept else ""
+        body = _drop_sidebar([line for _, line in kept[1:]])
+        roundup = find_roundup(body)
+        if roundup:
+            stories = _roundup_stories(lines, kept, roundup, title=title, year=year, source=source,
+                                       page_date=page_date)
+        else:
+            stories = [make_story(title=title, body=body, date=page_date, source=source, year=year,
+                                  raw="".join(lines))]
     return [RawRecord(number, story) for number, story in enumerate(stories, 1)]

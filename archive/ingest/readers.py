@@ -1,12 +1,27 @@
-"""Read an import file into raw records: JSON, JSON Lines or plain-text pages."""
+"""Read an import file into raw records: JSON, JSON Lines, plain-text pages, HTML, Markdown, CSV, Excel."""
 import codecs
+import datetime
 import json
+import os
+import stat
 from pathlib import Path
 
 from archive.ingest.errors import FileRejected
+from archive.ingest.html_pages import decode_html, looks_like_html, read_html
+from archive.ingest.markdown_pages import read_markdown
 from archive.ingest.pages import RawRecord, split_page
+from archive.ingest.tables import read_csv, read_xlsx
 
-__all__ = ["RawRecord", "decode_bytes", "read_records"]
+__all__ = ["RawRecord", "decode_bytes", "read_bytes", "read_records"]
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 100  # nesting of a JSON record; deeper ones are not articles and would exhaust recursion
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+CSV_SUFFIXES = (".csv", ".tsv")
+_ZIP_MAGIC = b"PK\x03\x04"
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _MIN_TEXT_SHARE = 0.9
@@ -58,6 +73,24 @@ def decode_bytes(data):
     return text
 
 
+def _depth(value) -> int:
+    """Return how deeply lists and objects nest in value (0 for a scalar), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _checked(number, value) -> RawRecord:
+    if _depth(value) > MAX_DEPTH:
+        return RawRecord(number, None, error=f"record nested more than {MAX_DEPTH} levels deep")
+    return RawRecord(number, value)
+
+
 def _json_lines(text):
     """Return one RawRecord per non-blank line, or None when the first line is not JSON.
 
@@ -69,24 +102,44 @@ def _json_lines(text):
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
             try:
-                records.append(RawRecord(number, json.loads(line)))
+                records.append(_checked(number, json.loads(line)))
             except json.JSONDecodeError as error:
                 if not records:
                     return None
                 records.append(RawRecord(number, None, error=(
                     f"invalid JSON at column {error.colno}: {error.msg}")))
+            except RecursionError:
+                records.append(RawRecord(number, None, error=f"record nested more than {MAX_DEPTH} levels deep"))
     return records
 
 
-def read_records(path, *, year=None, source=None):
-    """Return the format ("json", "jsonl" or "text") and raw records of the file at path."""
+def read_bytes(path) -> bytes:
+    """Return the bytes of a regular file; FileRejected for anything else, never blocking on a FIFO."""
     try:
-        data = Path(path).read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then tells what it is.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
         raise FileRejected((error.strerror or str(error)).lower()) from None
-    text = decode_bytes(data)
-    if not text.lstrip().startswith(("[", "{")):
-        return "text", split_page(text, year=year, source=source)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileRejected("is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+            raise FileRejected(f"is {kind}, not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise FileRejected(f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        raise FileRejected((error.strerror or str(error)).lower()) from None
+    finally:
+        os.close(fd)
+
+
+def _json(text):
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
@@ -95,5 +148,40 @@ def read_records(path, *, year=None, source=None):
         raise FileRejected(
             f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
+    except RecursionError:
+        raise FileRejected(f"JSON nested more than {MAX_DEPTH} levels deep") from None
     items = value if isinstance(value, list) else [value]
-    return "json", [RawRecord(number, item) for number, item in enumerate(items, 1)]
+    return "json", [_checked(number, item) for number, item in enumerate(items, 1)]
+
+
+def _one(story, *, date):
+    """Return the one record of a single-article file; date, when given, is its date."""
+    if date is not None:
+        story["date"] = date.isoformat()
+    return [RawRecord(1, story)]
+
+
+def read_records(path, *, year=None, source=None, date: datetime.date | None = None):
+    """Return the format and raw records of the file at path.
+
+    The format is "json", "jsonl", "text", "html", "markdown", "csv" or "xlsx",
+    chosen by the file's name and, for names that do not say, by its content.
+    """
+    path = Path(path)
+    data = read_bytes(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx" or (data.startswith(_ZIP_MAGIC) and suffix not in (".json", ".txt")):
+        return "xlsx", read_xlsx(data)
+    if suffix in HTML_SUFFIXES:
+        text = decode_html(data) or decode_bytes(data)
+        return "html", _one(read_html(text), date=date)
+    text = decode_bytes(data)
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown", _one(read_markdown(text), date=date)
+    if suffix in CSV_SUFFIXES:
+        return "csv", read_csv(text)
+    if looks_like_html(text):
+        return "html", _one(read_html(text), date=date)
+    if not text.lstrip().startswith(("[", "{")):
+        return "text", split_page(text, year=year, source=source, date=date)
+    return _json(text)

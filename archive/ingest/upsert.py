@@ -1,20 +1,31 @@
-"""Write article drafts to the database: idempotent, one transaction per file."""
+"""Write article drafts to the database: idempotent, one transaction per file.
+
+A file is read, parsed and normalised first (ImportRun.prepare_file), with no
+database access; its transaction then holds only the database work, in bulk
+(ImportRun.write_file): a few lookups, bulk inserts and updates, topics.
+"""
+import datetime
 import hashlib
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from archive.ingest.drafts import draft_from_record
-from archive.ingest.errors import RecordRejected
+from archive.ingest.drafts import ArticleDraft, draft_from_record
+from archive.ingest.errors import FileRejected, RecordRejected
 from archive.ingest.extract import source_region
 from archive.ingest.readers import read_records
 from archive.models import Article, ArticleTopic, Source, Topic, TopicExclusion
 from archive.tagging import match_topics
+from search.indexing import reindex_on_commit
 
+log = logging.getLogger(__name__)
 OUTCOMES = ("created", "updated", "unchanged", "duplicate", "rejected")
+BULK_SIZE = 500
 
 
 @dataclass
@@ -23,76 +34,218 @@ class FileReport:
     format: str = ""
     counts: Counter = field(default_factory=Counter)
     rejected: list = field(default_factory=list)  # (record number, reason)
+    stories: list = field(default_factory=list)  # (record number, draft, outcome), for -v 2
 
     def line(self):
         return f"{self.path}: " + ", ".join(f"{name} {self.counts[name]}" for name in OUTCOMES)
 
 
+@dataclass
+class PreparedRecord:
+    """One record of a file, normalised: a draft with its column values and topics, or a reason."""
+
+    number: int
+    draft: ArticleDraft | None = None
+    values: dict | None = None
+    topics: list = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class PreparedFile:
+    path: str
+    format: str
+    records: list[PreparedRecord]
+
+
+def _chunks(items, size=BULK_SIZE):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+class _Existing:
+    """The articles a file's drafts may already be, looked up in bulk, plus those this file creates."""
+
+    def __init__(self, drafts):
+        self.by_key = {}
+        keys = [identity_key(d) for d in drafts]
+        urls = {k[1] for k in keys if k[0] == "url"}
+        aids = {k[2] for k in keys if k[0] == "aid"}
+        titles = {k[2] for k in keys if k[0] == "title"}
+        for chunk in _chunks(urls):
+            for article in Article.objects.filter(url__in=chunk).order_by("pk"):
+                self.by_key.setdefault(("url", article.url), article)
+        for chunk in _chunks(aids):
+            for article in Article.objects.filter(external_id__in=chunk).select_related("source").order_by("pk"):
+                self.by_key.setdefault(("aid", article.source.name, article.external_id), article)
+        for chunk in _chunks(titles):
+            for article in (Article.objects.filter(title__in=chunk, url="", external_id="")
+                            .select_related("source").order_by("pk")):
+                self.by_key.setdefault(("title", article.source.name, article.title,
+                                        article.published.isoformat()), article)
+        hashes = {d.content_hash for d in drafts if not d.is_empty}
+        self.hashes = set()
+        for chunk in _chunks(hashes):
+            self.hashes.update(Article.objects.filter(content_hash__in=chunk, is_empty=False)
+                               .values_list("content_hash", flat=True))
+
+    def find(self, draft):
+        return self.by_key.get(identity_key(draft))
+
+    def add(self, article):
+        """Remember an article this file creates, under every key a later record may find it by."""
+        source_name = article.source.name
+        if article.url:
+            self.by_key.setdefault(("url", article.url), article)
+        if article.external_id:
+            self.by_key.setdefault(("aid", source_name, article.external_id), article)
+        if not article.url and not article.external_id:
+            self.by_key.setdefault(("title", source_name, article.title, article.published.isoformat()), article)
+
+
 class ImportRun:
     """State shared by the files of one import: topic rules and what was seen already."""
 
-    def __init__(self, *, batch=None, today=None):
+    def __init__(self, *, batch=None, today=None, lock=None):
+        """lock, when given, is called first in each file's transaction (to take the write lock)."""
         self.batch = batch
+        self.lock = lock
         self.today = today or timezone.localdate()
         self.seen_keys = set()
         self.seen_hashes = set()
         self.sources = {}
         self.rules = {t.pk: t.keywords for t in Topic.objects.all()}
 
-    def import_file(self, path, *, year=None, source=None, dry_run=False, progress=None):
+    def import_file(self, path, *, year=None, source=None, date=None, dry_run=False, progress=None):
         """Import one file in one transaction and return its FileReport.
 
         Raises FileRejected when the file cannot be read; nothing is written then.
         """
-        fmt, records = read_records(path, year=year, source=source)
-        report = FileReport(path=str(path), format=fmt)
+        prepared = self.prepare_file(path, year=year, source=source, date=date)
+        return self.write_file(prepared, dry_run=dry_run, progress=progress)
+
+    def prepare_file(self, path, *, year=None, source=None, date: datetime.date | None = None) -> PreparedFile:
+        """Read, parse and normalise a file, touching no database; FileRejected if it cannot be read."""
+        try:
+            fmt, records = read_records(path, year=year, source=source, date=date)
+        except FileRejected:
+            raise
+        except Exception as exc:  # a reader's bug on odd input must not stop the other files
+            log.exception("reading %s failed", path)
+            raise FileRejected(f"cannot read this file ({type(exc).__name__}: {exc})") from None
+        prepared = []
+        for record in records:
+            try:
+                if record.error:
+                    raise RecordRejected(record.error)
+                draft = draft_from_record(record.value, year=year, source=source, date=date, today=self.today)
+                check_lengths(draft)
+                values = article_values(draft)
+            except RecordRejected as exc:
+                prepared.append(PreparedRecord(record.number, reason=str(exc)))
+            except Exception as exc:  # likewise for one record: the others are still imported
+                log.exception("normalising %s record %s failed", path, record.number)
+                prepared.append(PreparedRecord(record.number, reason=f"cannot read this record "
+                                                                     f"({type(exc).__name__}: {exc})"))
+            else:
+                topics = match_topics(title=draft.title, body=draft.body, rules=self.rules)
+                prepared.append(PreparedRecord(record.number, draft, values, topics))
+        return PreparedFile(path=str(path), format=fmt, records=prepared)
+
+    def write_file(self, prepared: PreparedFile, *, dry_run=False, progress=None) -> FileReport:
+        """Write a prepared file in one transaction (rolled back for a dry run); return its report."""
+        report = FileReport(path=prepared.path, format=prepared.format)
         self.sources = {}  # Source rows may be rolled back with a file: cache per file
         seen_keys, seen_hashes = set(self.seen_keys), set(self.seen_hashes)
+        total = len(prepared.records)
         with transaction.atomic():
-            for i, record in enumerate(records, 1):
-                try:
-                    if record.error:
-                        raise RecordRejected(record.error)
-                    draft = draft_from_record(record.value, year=year, source=source, today=self.today)
-                    check_lengths(draft)
-                except RecordRejected as exc:
-                    report.counts["rejected"] += 1
-                    report.rejected.append((record.number, str(exc)))
+            if self.lock is not None:
+                self.lock()
+            existing = _Existing([r.draft for r in prepared.records if r.draft is not None])
+            created, updated = [], {}
+            for i, record in enumerate(prepared.records, 1):
+                if record.draft is None:
+                    outcome = "rejected"
+                    report.rejected.append((record.number, record.reason))
                 else:
-                    report.counts[self._upsert(draft, seen_keys, seen_hashes)] += 1
+                    outcome = self._decide(record, existing, seen_keys, seen_hashes, created, updated)
+                report.counts[outcome] += 1
+                report.stories.append((record.number, record.draft, outcome))
                 if progress:
-                    progress(i, len(records))
+                    progress(i, total)
+            self._write(created, updated)
             if dry_run:
                 transaction.set_rollback(True)
         # A dry run carries what it saw too, so its counts match a real run's.
         self.seen_keys, self.seen_hashes = seen_keys, seen_hashes
         return report
 
-    def _upsert(self, draft, seen_keys, seen_hashes):
+    def _decide(self, record, existing, seen_keys, seen_hashes, created, updated):
+        """Return the outcome of one draft, queueing the article to create or update."""
+        draft, values = record.draft, record.values
         key = identity_key(draft)
         if key in seen_keys:
             return "duplicate"
         seen_keys.add(key)
-        existing = find_existing(draft)
-        values = article_values(draft)
-        if existing is None:
-            if not draft.is_empty and (draft.content_hash in seen_hashes or Article.objects.filter(
-                    content_hash=draft.content_hash, is_empty=False).exists()):
+        article = existing.find(draft)
+        if article is None:
+            if not draft.is_empty and (draft.content_hash in seen_hashes or draft.content_hash in existing.hashes):
                 return "duplicate"
             seen_hashes.add(draft.content_hash)
-            article = Article.objects.create(source=self._source(draft), batch=self.batch, **values)
-            self._tag(article)
+            article = Article(source=self._source(draft), batch=self.batch, **values)
+            article._topics = record.topics
+            created.append(article)
+            existing.add(article)
             return "created"
-        seen_hashes.add(existing.content_hash)
-        if existing.record_hash == values["record_hash"]:
+        seen_hashes.add(article.content_hash)
+        if article.record_hash == values["record_hash"]:
             return "unchanged"
         for name, value in values.items():
-            setattr(existing, name, value)
-        existing.source = self._source(draft)
-        existing.batch = self.batch
-        existing.save()
-        self._tag(existing)
+            setattr(article, name, value)
+        article.source = self._source(draft)
+        article.batch = self.batch
+        article._topics = record.topics
+        if article.pk is not None:
+            updated[article.pk] = article
         return "updated"
+
+    def _write(self, created, updated):
+        """Insert and update the articles of a file in bulk, set their topics, queue their reindex."""
+        now = timezone.now()
+        for chunk in _chunks(created):
+            bulk_create_with_history(chunk, Article, batch_size=BULK_SIZE)
+        if updated:
+            fields = [*article_values_fields(), "source", "batch", "updated_at"]
+            for article in updated.values():
+                article.updated_at = now
+            for chunk in _chunks(updated.values()):
+                bulk_update_with_history(chunk, Article, fields, batch_size=BULK_SIZE)
+        self._tag_all(created, list(updated.values()))
+        reindex_on_commit([a.pk for a in created] + list(updated))
+
+    def _tag_all(self, created, updated):
+        """Set automatic topics in bulk; pairs an editor set or removed by hand are left alone."""
+        pairs = [ArticleTopic(article=a, topic_id=t) for a in created for t in set(a._topics)]
+        for chunk in _chunks(updated):
+            ids = [a.pk for a in chunk]
+            excluded, current = {}, {}
+            for article_id, topic_id in TopicExclusion.objects.filter(article_id__in=ids).values_list(
+                    "article_id", "topic_id"):
+                excluded.setdefault(article_id, set()).add(topic_id)
+            for pair in ArticleTopic.objects.filter(article_id__in=ids):
+                current.setdefault(pair.article_id, {})[pair.topic_id] = pair
+            gone = []
+            for article in chunk:
+                wanted = set(article._topics) - excluded.get(article.pk, set())
+                have = current.get(article.pk, {})
+                gone += [pair.pk for t, pair in have.items() if pair.origin == ArticleTopic.Origin.AUTO
+                         and t not in wanted]
+                pairs += [ArticleTopic(article=article, topic_id=t) for t in wanted if t not in have]
+            if gone:
+                ArticleTopic.objects.filter(pk__in=gone).delete()
+        for chunk in _chunks(pairs):
+            ArticleTopic.objects.bulk_create(chunk)
 
     def _source(self, draft):
         source = self.sources.get(draft.source_name)
@@ -144,16 +297,6 @@ def identity_key(draft):
     return ("title", draft.source_name, draft.title, draft.published.isoformat())
 
 
-def find_existing(draft):
-    kind, *rest = identity_key(draft)
-    if kind == "url":
-        return Article.objects.filter(url=rest[0]).order_by("pk").first()
-    if kind == "aid":
-        return Article.objects.filter(source__name=rest[0], external_id=rest[1]).order_by("pk").first()
-    return Article.objects.filter(source__name=rest[0], title=rest[1], published=draft.published,
-                                  url="", external_id="").order_by("pk").first()
-
-
 def article_values(draft):
     """Return the Article field values for a draft, with the hash that detects changes."""
     values = {
@@ -178,6 +321,13 @@ def article_values(draft):
                              default=str)
     values["record_hash"] = hashlib.sha256(fingerprint.encode()).hexdigest()
     return values
+
+
+def article_values_fields():
+    """Return the Article fields article_values sets."""
+    return ["title", "body", "url", "external_id", "published", "original_outlet", "kind", "doc_number",
+            "cited_numbers", "regions", "is_empty", "content_hash", "raw", "issuing_bodies", "deadline",
+            "record_hash"]
 
 
 def without_nul(value):

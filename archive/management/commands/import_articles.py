@@ -2,65 +2,110 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from archive.admin.curation import write_lock
 from archive.ingest.errors import FileRejected
-from archive.ingest.manifest import expand_paths, manifest_options
+from archive.ingest.manifest import YEARS, manifest_options, parse_day, walk_inputs
 from archive.ingest.upsert import ImportRun
 from archive.models import ImportBatch
 
 PROGRESS_FROM = 300
+PREVIEW_CHARS = 60
 
 
 class Command(BaseCommand):
-    help = ("Import articles from WeChat JSON / JSON Lines exports and plain-text pages. "
-            "Exit 0 when all records were imported, 1 when some were rejected, "
-            "2 when a file could not be read.")
+    help = ("Import articles from WeChat JSON / JSON Lines exports, plain-text pages, saved HTML pages, "
+            "Markdown exports and CSV / Excel lists. Exit 0 when all records were imported, 1 when some "
+            "were rejected or some files could not be read, 2 when no file could be read.")
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders to import.")
         parser.add_argument("--dry-run", action="store_true",
-                            help="Read and check everything, report the counts, write nothing.")
-        parser.add_argument("--source", help="Source name for plain text that names none.")
+                            help="Read and check everything, report the counts, write nothing. "
+                                 "With -v 2, show every story each file gives.")
+        parser.add_argument("--source", help="Source name for files that name none (plain text, HTML).")
         parser.add_argument("--year", type=int, help="Year for dates written without one (3月15日).")
+        parser.add_argument("--date", metavar="YYYY-MM-DD",
+                            help="Date of a page whose text gives none (and of records without one).")
 
     def handle(self, *args, **options):
         paths, dry_run = options["paths"], options["dry_run"]
         source, year, verbosity = options["source"], options["year"], options["verbosity"]
-        if year is not None and not 1990 <= year <= 2100:
-            raise CommandError(f"--year {year} is out of range (1990-2100)", returncode=2)
+        if year is not None and not YEARS[0] <= year <= YEARS[1]:
+            raise CommandError(f"--year {year} is out of range ({YEARS[0]}-{YEARS[1]})", returncode=2)
+        date = self._date(options["date"])
         batch = None if dry_run else ImportBatch.objects.create(paths="\n".join(paths))
-        run = ImportRun(batch=batch)
-        unreadable = rejected = 0
+        try:
+            outcome = self._import(paths, batch=batch, dry_run=dry_run, verbosity=verbosity,
+                                   given=_given(year=year, source=source, date=date))
+        finally:
+            if batch is not None and not (batch.created or batch.updated):
+                batch.delete()  # nothing to attribute to it
+        read, unreadable, rejected = outcome
+        if dry_run and verbosity >= 1:
+            self.stdout.write("dry run: nothing was written")
+        if unreadable:
+            also = f"; {rejected} record(s) rejected" if rejected else ""
+            raise CommandError(f"{unreadable} file(s) could not be read; nothing from them was kept{also}",
+                               returncode=1 if read else 2)
+        if rejected:
+            raise CommandError(f"{rejected} record(s) rejected; the others were imported", returncode=1)
+
+    def _date(self, value):
+        if value is None:
+            return None
+        try:
+            day = parse_day(value)
+        except ValueError as error:
+            raise CommandError(f"--date {error}", returncode=2) from None
+        if not YEARS[0] <= day.year or day > timezone.localdate():
+            raise CommandError(f"--date {day} is out of range ({YEARS[0]} to today)", returncode=2)
+        return day
+
+    def _import(self, paths, *, batch, dry_run, verbosity, given):
+        """Import every file; return (files read, files unreadable, records rejected)."""
+        run = ImportRun(batch=batch, lock=write_lock)
+        read = unreadable = rejected = 0
         totals = {}
-        for path in expand_paths(paths):
+        for item in walk_inputs(paths):
+            path = item.path
             try:
-                file_options = {**manifest_options(path), **_given(year=year, source=source)}
-                report = run.import_file(path, dry_run=dry_run, progress=self._progress(path),
-                                         **file_options)
+                if item.error:
+                    raise FileRejected(item.error)
+                file_options = {**manifest_options(path), **given}
+                prepared = run.prepare_file(path, **file_options)
             except FileRejected as exc:
                 unreadable += 1
                 self.stderr.write(f"{path}: {exc}")
                 continue
+            report = run.write_file(prepared, dry_run=dry_run, progress=self._progress(path))
+            read += 1
             for name, n in report.counts.items():
                 totals[name] = totals.get(name, 0) + n
             if verbosity >= 1:
                 self.stdout.write(report.line())
+            if verbosity >= 2:
+                self._show_stories(path, report)
             for number, reason in report.rejected:
                 self.stderr.write(f"{path}:{number}: {reason}")
             rejected += len(report.rejected)
-        if batch is not None and not (totals.get("created") or totals.get("updated")):
-            batch.delete()  # nothing to attribute to it
-        elif batch is not None:
+        if batch is not None and (totals.get("created") or totals.get("updated")):
             for name, n in totals.items():
                 setattr(batch, name, n)
             batch.save()
-        if dry_run and verbosity >= 1:
-            self.stdout.write("dry run: nothing was written")
-        if unreadable:
-            raise CommandError(f"{unreadable} file(s) could not be read; nothing from them was kept",
-                               returncode=2)
-        if rejected:
-            raise CommandError(f"{rejected} record(s) rejected; the others were imported", returncode=1)
+        return read, unreadable, rejected
+
+    def _show_stories(self, path, report):
+        """Print what each record gave: outcome, date, source, regions, title, start of the body."""
+        for number, draft, outcome in report.stories:
+            if draft is None:
+                continue
+            body = " ".join(draft.body.split())
+            preview = body[:PREVIEW_CHARS] + ("…" if len(body) > PREVIEW_CHARS else "")
+            self.stdout.write(f"  {path}:{number}: {outcome} | {draft.published} | {draft.source_name} | "
+                              f"{' '.join(draft.regions) or '-'} | {draft.title}")
+            self.stdout.write(f"      {preview or '(no body)'}")
 
     def _progress(self, path):
         """Return a running-count printer for a terminal, or None when not on one."""

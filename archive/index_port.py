@@ -1,0 +1,64 @@
+"""The one way from an archive write to the search index: the archive's side of the seam.
+
+The archive knows nothing of search engines. Every write service (saves,
+bulk actions, merges, imports, renames) calls `articles_changed(ids)` inside
+its transaction; the search app plugs in the queue that records those ids in
+the same transaction and applies them after commit (a transactional outbox,
+search/index_queue.py). `flush_index()` applies whatever is waiting, also
+what a crash left behind.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class FlushResult:
+    """What applying the index queue did: articles written, and the error that stopped it."""
+
+    applied: int = 0
+    waiting: int = 0
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+class IndexQueue(Protocol):
+    def enqueue(self, ids: Iterable[int], *, using: str = "default") -> None: ...
+
+    def flush(self) -> FlushResult: ...
+
+
+class _NoQueue:
+    """Used until the search app plugs in its queue (or when it is not installed)."""
+
+    def enqueue(self, ids: Iterable[int], *, using: str = "default") -> None:
+        return None
+
+    def flush(self) -> FlushResult:
+        return FlushResult()
+
+
+_queue: IndexQueue = _NoQueue()
+
+
+def plug_in(queue: IndexQueue) -> None:
+    """Install the index queue (called once by the search app when Django starts)."""
+    global _queue
+    _queue = queue
+
+
+def articles_changed(ids: Iterable[int | None], *, using: str = "default") -> None:
+    """Record that these articles changed, in the current transaction; the index follows after commit."""
+    wanted = sorted({int(pk) for pk in ids if pk is not None})
+    if wanted:
+        _queue.enqueue(wanted, using=using)
+
+
+def flush_index() -> FlushResult:
+    """Apply every waiting index change now; return what happened (never raises)."""
+    return _queue.flush()

@@ -1,0 +1,128 @@
+"""The OpenAPI description of the search API and its siblings, as data for /api/openapi.json and /help/."""
+import json
+
+from discovery.exports import COLUMNS, EXPORT_LIMIT
+from discovery.forms import MAX_PAGE, MAX_VALUE_CHARS, MAX_VALUES
+from discovery.service import PAGE_SIZE
+
+
+_LIST = {"type": "array", "items": {"type": "string", "maxLength": MAX_VALUE_CHARS}, "maxItems": MAX_VALUES}
+
+
+def _repeatable(name, description):
+    return {"name": name, "schema": _LIST, "style": "form", "explode": True, "description": description}
+
+
+PARAMETERS = [
+    {"name": "q", "schema": {"type": "string", "maxLength": 500}, "description": (
+        'Query: words (all must match), "exact phrase", OR, -exclude, title:word. '
+        "Unparseable input is retried as plain words (query_retried_as_words: true).")},
+    _repeatable("source", "Source (WeChat account or newspaper); repeat for OR."),
+    _repeatable("topic", "Topic; repeat for OR."),
+    _repeatable("region", "Region: 上海, 江苏, 浙江, 安徽, 其他; repeat for OR."),
+    _repeatable("kind", "Document type: 新闻, 通知, 公示, 公告, 名单, 政策文件, 政策解读, 活动; repeat for OR."),
+    _repeatable("issuer", "Issuing body (发文机关), full normalized name; repeat for OR."),
+    _repeatable("cites", "Articles citing this document number, e.g. 国科发监〔2023〕167号; repeat for OR."),
+    {"name": "from", "schema": {"type": "string", "format": "date"},
+     "description": "Published on or after (YYYY-MM-DD)."},
+    {"name": "to", "schema": {"type": "string", "format": "date"},
+     "description": "Published on or before (YYYY-MM-DD)."},
+    {"name": "deadline", "schema": {"type": "string", "enum": ["open", "any"]},
+     "description": "Calls for applications: open = deadline today or later; any = has a deadline."},
+    {"name": "sort", "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"]},
+     "description": "Default: relevance with a query, newest without."},
+    {"name": "page", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+     "description": f"Page of {PAGE_SIZE} results."},
+]
+
+
+def _parameters():
+    return [{"in": "query", "required": False, **param} for param in PARAMETERS]
+
+
+FACET = {"type": "array", "items": {"type": "object", "required": ["value", "count"], "properties": {
+    "value": {"type": "string"}, "count": {"type": "integer"}}}}
+RESULT = {"type": "object", "properties": {
+    "id": {"type": "integer"},
+    "title": {"type": "string"},
+    "source": {"type": "string"},
+    "published": {"type": "string", "format": "date"},
+    "url": {"type": "string", "description": "The original address (may be empty)."},
+    "permalink": {"type": "string", "description": "This archive's stable address of the article."},
+    "topics": {"type": "array", "items": {"type": "string"}},
+    "regions": {"type": "array", "items": {"type": "string"}},
+    "kind": {"type": "string"},
+    "doc_number": {"type": "string", "description": "The article's own document number, if any."},
+    "issuing_bodies": {"type": "array", "items": {"type": "string"}},
+    "cited_numbers": {"type": "array", "items": {"type": "string"}},
+    "deadline": {"type": ["string", "null"], "format": "date", "description": "Application deadline."},
+    "snippet": {"type": "string", "description": "HTML: matches in <mark>, everything else escaped."},
+}}
+SEARCH_RESPONSE = {"type": "object", "required": ["count", "page", "results", "facets"], "properties": {
+    "count": {"type": "integer", "description": "Results in the whole result set."},
+    "page": {"type": "integer"},
+    "num_pages": {"type": "integer"},
+    "query_retried_as_words": {"type": "boolean"},
+    "results": {"type": "array", "items": RESULT},
+    "facets": {"type": "object", "description": (
+        "Counts per value. Each facet is counted with every filter except its own, so values "
+        "in one facet combine with OR; selected values are listed even at 0. month counts "
+        "ignore from/to; deadline gives open and any."),
+        "properties": {name: FACET for name in
+                       ("source", "topic", "region", "kind", "issuer", "cites", "month", "deadline")}},
+}}
+ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "fields": {
+    "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
+
+
+def openapi(server_url="/"):
+    """Return the OpenAPI 3.1 document of /api/search, the exports and the feeds."""
+    params = _parameters()
+    bad = {"description": "Invalid parameters", "content": {"application/json": {"schema": ERROR}}}
+    filters_only = [p for p in params if p["name"] != "page"]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Yangtze Delta Sci-Tech Policy Archive API", "version": "1.0",
+                 "description": "Every endpoint takes the search page's parameters; the URL is the whole state."},
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "One page of results with counts for every facet",
+                "parameters": params,
+                "responses": {"200": {"description": "Results", "content": {
+                    "application/json": {"schema": SEARCH_RESPONSE}}}, "400": bad}}},
+            "/export.csv": {"get": {
+                "summary": f"The whole result set as CSV (UTF-8 with BOM), at most {EXPORT_LIMIT} rows",
+                "description": (f"Columns: {', '.join(COLUMNS)}. Lists are joined with '; '. Headers "
+                                "X-Result-Count, X-Export-Limit and X-Export-Truncated; a capped export "
+                                "ends with a row starting '# truncated'."),
+                "parameters": filters_only,
+                "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "400": bad}}},
+            "/export.json": {"get": {
+                "summary": f"The whole result set as JSON, at most {EXPORT_LIMIT} rows",
+                "description": "{count, limit, truncated, query, results: [...], exported}",
+                "parameters": filters_only,
+                "responses": {"200": {"description": "JSON", "content": {"application/json": {}}},
+                              "400": bad}}},
+            "/feed.atom": {"get": {
+                "summary": "Atom feed of the newest matching articles",
+                "parameters": filters_only,
+                "responses": {"200": {"description": "Atom", "content": {"application/atom+xml": {}}},
+                              "400": bad}}},
+            "/calendar.ics": {"get": {
+                "summary": "iCalendar of the application deadlines in the result set",
+                "parameters": filters_only,
+                "responses": {"200": {"description": "iCalendar", "content": {"text/calendar": {}}},
+                              "400": bad}}},
+            "/api/trends": {"get": {
+                "summary": "Articles per month for the top 5 sources, as counts and shares, and top terms",
+                "parameters": filters_only,
+                "responses": {"200": {"description": "Trends", "content": {"application/json": {}}},
+                              "400": bad}}},
+        },
+    }
+
+
+def openapi_text(server_url="/"):
+    """Return the OpenAPI document as indented JSON text, for reading on the help page."""
+    return json.dumps(openapi(server_url), ensure_ascii=False, indent=2)

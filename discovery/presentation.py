@@ -1,0 +1,126 @@
+"""Ready-made values for the search page template (links, labels, chips, charts, pager)."""
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from discovery import charts
+from discovery.exports import EXPORT_LIMIT
+from discovery.facets import (DEADLINE_LABELS, VALUE_FACETS, api_facets, deadline_facet, display_value,
+                           value_facets)
+from discovery.state import FILTER_PARAMS
+from discovery.suggestions import relaxations
+
+SORT_LABELS = (("relevance", _("相关度")), ("newest", _("最新")), ("oldest", _("最早")))
+PAGE_ONLY_KEYS = ("title_html", "kind_label")
+EXPORT_VIEWS = (("csv", "discovery:export_csv"), ("json", "discovery:export_json"), ("atom", "discovery:feed"),
+                ("ics", "discovery:calendar"), ("api", "discovery:api"), ("trends", "discovery:trends"))
+
+
+def page_numbers(current, total, *, around=2):
+    """Return page numbers to link, with None where a gap is elided."""
+    wanted = {1, total} | set(range(max(1, current - around), min(total, current + around) + 1))
+    out, last = [], 0
+    for n in sorted(wanted):
+        if n - last > 1:
+            out.append(None)
+        out.append(n)
+        last = n
+    return out
+
+
+def date_text(state):
+    """Return the active date range in words: a month, a year, or from – to."""
+    if state.month:
+        return charts.month_name(state.month)
+    if state.year:
+        return str(state.year)
+    start = state.date_from.isoformat() if state.date_from else "…"
+    end = state.date_to.isoformat() if state.date_to else "…"
+    return f"{start} – {end}"
+
+
+def chips(state):
+    """Return the active filters as [{label, value, url}], url removing that one filter."""
+    out = []
+    for param in FILTER_PARAMS:
+        for value in getattr(state, param):
+            out.append({"label": VALUE_FACETS[param], "value": display_value(param, value),
+                        "url": state.toggle(param, value)})
+    if state.has_dates:
+        out.append({"label": _("日期"), "value": date_text(state),
+                    "url": state.query_string(date_from=None, date_to=None)})
+    if state.deadline:
+        out.append({"label": _("申报截止"), "value": DEADLINE_LABELS[state.deadline],
+                    "url": state.query_string(deadline="")})
+    return out
+
+
+def relaxation_items(page):
+    """Return [{text, count, url}]: what to drop from a search that found nothing."""
+    items = []
+    for r in relaxations(page):
+        if r.param in VALUE_FACETS:
+            text = _("去掉“%(label)s：%(value)s”") % {
+                "label": VALUE_FACETS[r.param], "value": "、".join(str(display_value(r.param, v)) for v in r.values)}
+        elif r.param == "dates":
+            text = _("去掉日期范围（%(range)s）") % {"range": date_text(page.state)}
+        elif r.param == "deadline":
+            text = _("去掉“%(value)s”条件") % {"value": DEADLINE_LABELS[r.values[0]]}
+        elif r.param == "filters":
+            text = _("去掉全部筛选条件，只按检索词")
+        else:
+            text = _("任一词语匹配即可：%(q)s") % {"q": r.values[0]}
+        items.append({"text": text, "count": r.count, "url": r.url})
+    return items
+
+
+def tool_links(state):
+    """Return {name: URL} of the exports, feeds and trends for the same search (page dropped)."""
+    query = state.query_string(page=1)
+    query = "" if query == "?" else query
+    return {name: reverse(view) + query for name, view in EXPORT_VIEWS}
+
+
+def search_context(page):
+    """Return the template context for a SearchPage."""
+    state = page.state
+    histogram = charts.month_histogram(state, page.month_counts) if page.month_counts else None
+    return {
+        "page": page,
+        "state": state,
+        "hidden_params": [(k, v) for k, v in state.params() if k not in ("q", "page")],
+        "facet_hidden_params": [(k, v) for k, v in state.params()
+                                if k in ("q", "from", "to", "sort")],
+        "facets": [f for f in value_facets(state, page.counts) if f.values],
+        "deadline_facet": deadline_facet(state, page.deadline_counts),
+        "chips": chips(state),
+        "clear_all_url": state.cleared().query_string(),
+        "histogram": histogram,
+        "years": charts.year_links(state, page.year_counts),
+        "months": [(bar.key, bar.value, bar.label, bar.url) for bar in histogram.bars if bar.value]
+        if histogram else [],
+        "sort_links": [(key, label, state.query_string(sort=key)) for key, label in SORT_LABELS],
+        "page_links": [(n, state.query_string(page=n) if n else None)
+                       for n in page_numbers(page.page, page.num_pages)],
+        "prev_url": state.query_string(page=page.page - 1),
+        "next_url": state.query_string(page=page.page + 1),
+        "tools": tool_links(state),
+        "export_limit": EXPORT_LIMIT,
+        "export_capped": page.count > EXPORT_LIMIT,
+        "hl_query": "?" + urlencode([("hl", t) for t in page.terms[:10]]) if page.terms else "",
+        "relaxations": relaxation_items(page) if not page.count and (state.has_filters or page.terms) else [],
+    }
+
+
+def api_payload(page):
+    """Return the /api/search JSON for a SearchPage (see DESIGN.md)."""
+    return {
+        "count": page.count,
+        "page": page.page,
+        "num_pages": page.num_pages,
+        "query_retried_as_words": page.fallback,
+        "results": [{key: (str(value) if key == "snippet" else value)
+                     for key, value in item.items() if key not in PAGE_ONLY_KEYS}
+                    for item in page.results],
+        "facets": api_facets(page),
+    }

@@ -1,0 +1,205 @@
+"""Run a search for a SearchState and return plain values for pages, exports and the API."""
+import math
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+from haystack.query import SearchQuerySet
+
+from archive.models import Article
+from discovery import snippets
+from discovery.facets import display_value, value_facets
+from search.search_indexes import FACET_FIELDS
+from discovery.state import FILTER_PARAMS
+from search.indexing import backend
+
+PAGE_SIZE = 20
+SORT_FIELDS = {"newest": "-published", "oldest": "published"}
+ALL_FACETS = tuple(FACET_FIELDS)
+# A deadline filter value no document has: "open now" when nothing is open.
+NO_DEADLINE = "none"
+
+
+@dataclass
+class SearchPage:
+    state: object
+    count: int
+    results: list
+    counts: dict  # facet param -> [(value, count)], each facet counted without its own filter
+    month_counts: dict  # "YYYY-MM" -> count in the current result set
+    year_counts: dict  # year -> count, without the date range (to switch years)
+    today: object = None
+    terms: list = field(default_factory=list)
+    fallback: bool = False
+    relaxed: dict = field(default_factory=dict)  # filter param -> hits without it ("q": query alone)
+
+    @property
+    def page(self):
+        return self.state.page
+
+    @property
+    def num_pages(self):
+        return max(1, math.ceil(self.count / PAGE_SIZE))
+
+    @property
+    def first_index(self):
+        return (self.page - 1) * PAGE_SIZE + 1 if self.results else 0
+
+    @property
+    def last_index(self):
+        return self.first_index + len(self.results) - 1 if self.results else 0
+
+    @property
+    def facets(self):
+        """Return {param: [{value, count, selected, url}]} for every facet, month included."""
+        out = {f.param: [{"value": v.value, "count": v.count, "selected": v.selected, "url": v.url}
+                         for v in f.values] for f in value_facets(self.state, self.counts)}
+        out["month"] = [{"value": month, "count": n, "selected": month == self.state.month,
+                         "url": self.state.month_query(month)} for month, n in self.month_counts.items()]
+        return out
+
+    @property
+    def deadline_counts(self):
+        """Return {"open": n, "any": n}: results with a deadline not yet passed, and with any."""
+        pairs = self.counts.get("deadline", [])
+        today = self.today.isoformat()
+        return {"open": sum(n for value, n in pairs if value >= today),
+                "any": sum(n for _, n in pairs)}
+
+
+def deadline_values(choice, today):
+    """Return the indexed deadline values the deadline filter choice ("open", "any") keeps."""
+    articles = Article.objects.searchable().exclude(deadline=None)
+    if choice == "open":
+        articles = articles.filter(deadline__gte=today)
+    days = articles.order_by().values_list("deadline", flat=True).distinct()
+    return sorted(day.isoformat() for day in days)
+
+
+def build_queryset(state, *, today=None, facets=ALL_FACETS, dates=True, sort=True):
+    """Return the SearchQuerySet for state with the facets params requested.
+
+    dates=False leaves the date range out (the month histogram is counted without it).
+    """
+    sqs = SearchQuerySet().models(Article)
+    if state.q:
+        sqs = sqs.raw_search(state.q)
+    for param in FILTER_PARAMS:
+        values = getattr(state, param)
+        if values:
+            sqs.query.add_term_filter(FACET_FIELDS[param], values)
+    if state.deadline:
+        values = deadline_values(state.deadline, today or timezone.localdate())
+        sqs.query.add_term_filter(FACET_FIELDS["deadline"], values or (NO_DEADLINE,))
+    if dates and state.has_dates:
+        sqs.query.set_date_range(state.date_from, state.date_to)
+    for param in facets:
+        sqs = sqs.facet(FACET_FIELDS[param])
+    order = SORT_FIELDS.get(state.effective_sort)
+    if sort and order:
+        sqs = sqs.order_by(order)
+    return sqs
+
+
+def _counts_by_param(sqs, params):
+    fields = sqs.facet_counts().get("fields", {})
+    return {param: list(fields.get(FACET_FIELDS[param], [])) for param in params}
+
+
+def totals(state, *, params=(), today=None, dates=True):
+    """Return (result count, {param: [(value, count)]}) for state without fetching a page."""
+    sqs = build_queryset(state, today=today, facets=params, dates=dates, sort=False)
+    count = sqs.count()  # runs the query for one hit; the facet counts come with it
+    return count, _counts_by_param(sqs, params)
+
+
+def count_for(state, *, today=None):
+    """Return the number of results for state."""
+    return totals(state, today=today)[0]
+
+
+def run_search(state, *, today=None):
+    """Return the SearchPage for state from one evaluation of the query: results, facets, histogram."""
+    today = today or timezone.localdate()
+    sqs = build_queryset(state, today=today)
+    sqs.query.count_facets_without_dates(("month",))
+    start = (state.page - 1) * PAGE_SIZE
+    hits = list(sqs[start:start + PAGE_SIZE])
+    count = sqs.count()
+    facet_data = sqs.facet_counts()
+    counts = {param: list(facet_data.get("fields", {}).get(FACET_FIELDS[param], [])) for param in ALL_FACETS}
+    months_any_date = facet_data.get("without_dates", {}).get(FACET_FIELDS["month"], counts["month"])
+    years: dict[int, int] = {}
+    for month, n in months_any_date:
+        years[int(month[:4])] = years.get(int(month[:4]), 0) + n
+    parsed = backend().parse_query(state.q)
+    return SearchPage(
+        state=state,
+        count=count,
+        results=result_items([int(hit.pk) for hit in hits], parsed.terms),
+        counts=counts,
+        month_counts=dict(sorted(counts["month"])),
+        year_counts=dict(sorted(years.items())),
+        today=today,
+        terms=parsed.terms,
+        fallback=parsed.fallback,
+        relaxed=relaxed_counts(facet_data.get("relaxed", {})),
+    )
+
+
+def relaxed_counts(relaxed):
+    """Return {param or "dates" or "q": hits with that filter dropped} from the backend's counts."""
+    by_field = {field: param for param, field in FACET_FIELDS.items()}
+    out = {by_field.get(name, name): n for name, n in relaxed.items()}
+    if "published" in out:
+        out["dates"] = out.pop("published")
+    return out
+
+
+def parse_terms(q):
+    """Return the terms a query string searches for (what snippets mark)."""
+    return backend().parse_query(q).terms
+
+
+def load_articles(pks):
+    """Return the articles with these pks in that order, skipping any deleted since indexing."""
+    articles = (Article.objects.select_related("source").prefetch_related("topics").in_bulk(pks))
+    return [articles[pk] for pk in pks if pk in articles]
+
+
+def iter_articles(state, *, limit, today=None, chunk=500):
+    """Yield the articles of the whole result set in result order, at most limit of them."""
+    sqs = build_queryset(state, today=today, facets=())
+    for start in range(0, limit, chunk):
+        hits = sqs.all()[start:min(start + chunk, limit)]  # a fresh clone: no growing cache
+        if not hits:
+            return
+        yield from load_articles([int(hit.pk) for hit in hits])
+        if len(hits) < chunk:
+            return
+
+
+def result_items(pks, terms):
+    return [result_item(article, terms) for article in load_articles(pks)]
+
+
+def result_item(article, terms):
+    """Return the API/page representation of one article hit."""
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "title_html": snippets.highlight(article.title, terms),
+        "source": article.source.name,
+        "published": article.published.isoformat(),
+        "url": article.url,
+        "permalink": reverse("discovery:article", args=[article.pk]),
+        "topics": sorted(t.name for t in article.topics.all()),
+        "regions": article.region_list,
+        "kind": article.kind,
+        "kind_label": display_value("kind", article.kind),
+        "doc_number": article.doc_number,
+        "issuing_bodies": list(article.issuing_bodies or []),
+        "cited_numbers": list(article.cited_numbers or []),
+        "deadline": article.deadline.isoformat() if article.deadline else None,
+        "snippet": snippets.snippet(article.body or article.title, terms),
+    }

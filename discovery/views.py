@@ -1,0 +1,148 @@
+"""Thin views: read the URL into a state, call one function, render."""
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from discovery import apidoc, browse, exports, feeds, trends
+from discovery.forms import ArchiveSearchForm
+from discovery.presentation import api_payload, search_context
+from discovery.service import run_search
+from discovery.state import SearchState
+
+JSON_OPTIONS = {"json_dumps_params": {"ensure_ascii": False}}
+
+
+def _state(request):
+    form = ArchiveSearchForm(request.GET)
+    if form.is_valid():
+        return form, SearchState.from_cleaned(form.cleaned_data)
+    return form, None
+
+
+def _bad_request(form):
+    return JsonResponse({"error": "invalid parameters", "fields": form.url_errors()}, status=400, **JSON_OPTIONS)
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+@require_safe
+def search_page(request):
+    """Render the search page; no query browses everything, newest first."""
+    form, state = _state(request)
+    if state is None:
+        return render(request, "discovery/search.html", {"form": form, "errors": form.url_errors()},
+                      status=400)
+    return render(request, "discovery/search.html", {"form": form, **search_context(run_search(state))})
+
+
+@require_safe
+def search_api(request):
+    """Return the search results, count and facets as JSON (see DESIGN.md)."""
+    form, state = _state(request)
+    if state is None:
+        return _bad_request(form)
+    return JsonResponse(api_payload(run_search(state)), **JSON_OPTIONS)
+
+
+def _export(request, fmt, content_type):
+    form, state = _state(request)
+    if state is None:
+        return _bad_request(form)
+    count, chunks = exports.export(state, fmt=fmt, base_url=_base_url(request))
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="archive-search-{stamp}.{fmt}"'
+    response["X-Result-Count"] = str(count)
+    response["X-Export-Limit"] = str(exports.EXPORT_LIMIT)
+    response["X-Export-Truncated"] = "true" if count > exports.EXPORT_LIMIT else "false"
+    return response
+
+
+@require_safe
+def export_csv(request):
+    """Stream the whole result set as CSV (UTF-8 with BOM)."""
+    return _export(request, "csv", "text/csv; charset=utf-8")
+
+
+@require_safe
+def export_json(request):
+    """Stream the whole result set as JSON."""
+    return _export(request, "json", "application/json; charset=utf-8")
+
+
+@require_safe
+def feed_atom(request):
+    """Return an Atom feed of the newest articles matching the search."""
+    form, state = _state(request)
+    if state is None:
+        return _bad_request(form)
+    feed = feeds.atom_feed(state, base_url=_base_url(request), feed_url=request.build_absolute_uri())
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+@require_safe
+def calendar_ics(request):
+    """Return an iCalendar of the application deadlines in the search."""
+    form, state = _state(request)
+    if state is None:
+        return _bad_request(form)
+    text = feeds.calendar(state, base_url=_base_url(request), host=request.get_host())
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    return response
+
+
+@require_safe
+def trends_page(request):
+    """Render attention over time and the top terms of the search."""
+    form, state = _state(request)
+    if state is None:
+        return render(request, "discovery/trends.html", {"errors": form.url_errors()}, status=400)
+    return render(request, "discovery/trends.html", {"report": trends.report(state), "state": state})
+
+
+@require_safe
+def trends_api(request):
+    """Return the trends of the search as JSON."""
+    form, state = _state(request)
+    if state is None:
+        return _bad_request(form)
+    report = trends.report(state)
+    return JsonResponse(trends.as_json(report), **JSON_OPTIONS)
+
+
+@require_safe
+def help_page(request):
+    """Explain the query syntax, the URL parameters and the API."""
+    return render(request, "discovery/help.html", {"openapi_text": apidoc.openapi_text(_base_url(request)),
+                                                "columns": exports.COLUMNS,
+                                                "export_limit": exports.EXPORT_LIMIT})
+
+
+@require_safe
+def openapi_json(request):
+    """Return the OpenAPI description of the API."""
+    return JsonResponse(apidoc.openapi(_base_url(request)), **JSON_OPTIONS)
+
+
+@require_safe
+def sources_page(request):
+    """List every source with its article count, date range and region."""
+    return render(request, "discovery/browse/sources.html", {"sources": browse.sources()})
+
+
+@require_safe
+def topics_page(request):
+    """List every topic with its article count and description."""
+    return render(request, "discovery/browse/topics.html", {"topics": browse.topics()})
+
+
+@require_safe
+def documents_page(request):
+    """List the document numbers cited in the archive, most cited first."""
+    return render(request, "discovery/browse/documents.html", {"documents": browse.documents()})

@@ -1,0 +1,82 @@
+"""What the archive needs of a search engine, beyond haystack's BaseSearchBackend.
+
+Every engine's backend lists `ArchiveSearchBackend` first among its bases and
+implements all of it; the service, the index queue and the commands call only
+these methods (never probing with hasattr). The contract tests in
+tests/backend_contract.py run the same checks on every engine.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from search.querysyntax import ParsedQuery
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be read (damaged, missing, or its server unreachable)."""
+
+
+class BuildFailed(Exception):
+    """A new index could not be built; the live index is untouched."""
+
+
+@dataclass(frozen=True)
+class Build:
+    """A new index being built beside the live one: a directory, or an engine-side index name."""
+
+    name: str
+
+
+class ArchiveSearchBackend:
+    """The archive's engine contract; each method raises NotImplementedError until implemented."""
+
+    # -- writes -------------------------------------------------------------
+    def update_and_remove(self, index: Any, objs: Iterable[Any], remove_ids: list[str], *,
+                          build: Build | None = None) -> None:
+        """Write objs and delete the documents remove_ids in one batch (into build, else live)."""
+        raise NotImplementedError
+
+    # -- rebuilds -----------------------------------------------------------
+    def start_build(self) -> Build:
+        """Create an empty new index beside the live one; searches keep the live one."""
+        raise NotImplementedError
+
+    def build(self, index: Any, objs: Iterable[Any], *, build: Build, procs: int = 2,
+              on_batch: Callable[[int], None] | None = None) -> int:
+        """Write every obj into build; return how many documents it holds."""
+        raise NotImplementedError
+
+    def swap_in(self, build: Build) -> None:
+        """Make build the live index at once (searches move to it); keep the last good one."""
+        raise NotImplementedError
+
+    def discard_build(self, build: Build) -> None:
+        """Remove an unfinished build."""
+        raise NotImplementedError
+
+    def remove_stale_builds(self) -> list[str]:
+        """Remove builds left by killed rebuilds (never the live or the last good index)."""
+        raise NotImplementedError
+
+    # -- reads --------------------------------------------------------------
+    def parse_query(self, query_string: str) -> ParsedQuery:
+        """Parse what a researcher typed (search/querysyntax.py), once per query string."""
+        raise NotImplementedError
+
+    def document_frequencies(self, field: str, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """Return (documents in the index, {word: documents whose field holds it})."""
+        raise NotImplementedError
+
+    def stored_field_names(self) -> list[str]:
+        """Return the index fields whose values come back with each result."""
+        raise NotImplementedError
+
+    def warm(self) -> None:
+        """Load what every search needs before the first request (called at worker start)."""
+        raise NotImplementedError
+
+    def damage(self) -> list[str]:
+        """Return what cannot be read in the live index (empty when it is sound)."""
+        raise NotImplementedError
