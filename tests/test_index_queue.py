@@ -2,7 +2,7 @@
 import pytest
 from haystack import connections
 
-from archive.models import Article, Source
+from archive.models import Source
 from search import querysyntax
 from search.models import IndexQueueEntry
 from tests.factories import make_article
