@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test test-sqlite test-postgres setup venv system-deps bench clean
+.PHONY: run test lint test-sqlite test-postgres setup venv system-deps bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,15 @@ run: setup
 system-deps:
 	WITH_POSTGRES=1 bash scripts/install-system-deps.sh
 
-## The whole suite twice: on SQLite, then on a throwaway PostgreSQL server.
-test: test-sqlite test-postgres
+## Checks, then the whole suite twice: on SQLite, then on a throwaway PostgreSQL server.
+test: lint test-sqlite test-postgres
+
+## ruff, mypy, the import-linter contracts (.importlinter) and the size limits of modules and functions.
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/code_size.py
 
 test-sqlite: venv system-deps
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.db import transaction
+
 
 @dataclass(frozen=True)
 class FlushResult:
@@ -59,6 +61,12 @@ def articles_changed(ids: Iterable[int | None], *, using: str = "default") -> No
         _queue.enqueue(wanted, using=using)
 
 
-def flush_index() -> FlushResult:
-    """Apply every waiting index change now; return what happened (never raises)."""
+def flush_index(*, using: str = "default") -> FlushResult:
+    """Apply every waiting index change now; return what happened (never raises).
+
+    Inside a transaction nothing is applied: what it queued reaches the index
+    when it commits, and nothing it has not committed may.
+    """
+    if transaction.get_connection(using).in_atomic_block:
+        return FlushResult()
     return _queue.flush()

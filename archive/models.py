@@ -121,7 +121,8 @@ class Article(models.Model):
                                      related_name="duplicates", verbose_name=_("重复于"))
     is_empty = models.BooleanField(_("正文为空或仅模板"), default=False, db_index=True)
     content_hash = models.CharField(max_length=64, db_index=True)
-    record_hash = models.CharField(max_length=64, help_text="Hash of the normalized record; unchanged imports match it.")
+    record_hash = models.CharField(max_length=64,
+                                   help_text="Hash of the normalized record; unchanged imports match it.")
     raw = models.JSONField(_("原始记录"), default=dict)
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="articles", verbose_name=_("导入批次"))

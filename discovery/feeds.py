@@ -76,7 +76,7 @@ def fold(line):
 def calendar(state, *, base_url, host, now=None, today=None):
     """Return an iCalendar document with one all-day event per application deadline in state."""
     now = now or timezone.now()
-    stamp = now.astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     calls = state.replace(deadline=state.deadline or "any", sort="newest")
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Yangtze Delta Sci-Tech Policy Archive//Deadlines//ZH",

@@ -18,18 +18,14 @@ from whoosh.compat import dumps, loads
 from whoosh.formats import Positions
 from whoosh.system import _INT_SIZE, pack_uint
 
+from archive.docnumbers import find_numbers
+
 DICT_PATH = Path(__file__).with_name("dict") / "domain.txt"
 
 # Words too common to carry meaning; a query made only of these finds nothing.
 STOP_WORDS = frozenset("的 了 和 与 及 是 在 也 等 对 为 将 把 被 之 其 或 而 并 从 以 于 中 上 下".split())
 
-# Policy document numbers, kept whole as one token: 沪科合〔2026〕1号.
-# Words that often stand right before a number and are not part of the issuer's name.
-_LEAD_WORDS = "根据|依据|按照|依照|参照|对照|关于|印发|转发|发布|详见|参见|见|据|按|照|将|和|与|及|或|即|为|是|在|由|以|的"
-DOC_NUMBER_RE = re.compile(
-    rf"(?:{_LEAD_WORDS})*(?P<number>[\u4e00-\u9fff]{{1,10}}[〔\[［【(（](?:19|20)\d{{2}}[〕\]］】)）]\d{{1,5}}号)")
-_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔",
-                           "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
+# Policy document numbers (archive/docnumbers.py) are kept whole as one token: 沪科合〔2026〕1号.
 _WORD_CHAR_RE = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
 _HAN_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 
@@ -54,16 +50,6 @@ def get_jieba():
 def normalize(text):
     """Return text with full-width forms folded to half-width and Latin lowercased."""
     return unicodedata.normalize("NFKC", text).lower()
-
-
-def normalize_doc_number(number):
-    """Return a document number in its canonical form (〔〕 around the year)."""
-    return normalize(number).translate(_BRACKETS)
-
-
-def is_word(text):
-    """Return True when a segment carries a letter, digit or Chinese character."""
-    return bool(_WORD_CHAR_RE.search(text))
 
 
 def is_han(text):
@@ -95,8 +81,7 @@ def tokenize(text, *, mode="index"):
     append = out.append
     position = 0
     offset = 0
-    spans = [(m.start("number"), m.end("number"), m.group("number"))
-             for m in DOC_NUMBER_RE.finditer(norm)]
+    spans = [(found.start, found.end, found.number) for found in find_numbers(norm)]
     span = spans.pop(0) if spans else None
     emitted = None
     # jieba.cut yields consecutive segments covering the whole text: offsets are running sums.
@@ -109,7 +94,7 @@ def tokenize(text, *, mode="index"):
             if span is not None and end > span[0]:
                 if emitted is not span:
                     emitted = span
-                    append((normalize_doc_number(span[2]), position, span[0], span[1]))
+                    append((span[2], position, span[0], span[1]))
                     position += 1
                 if not index_mode:
                     continue  # the number is searched as one term

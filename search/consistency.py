@@ -14,7 +14,7 @@ field that changes with it. Only the archive's backend contract is used, so
 every engine can be checked.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from haystack import connections
 
@@ -66,7 +66,7 @@ def normal(index_field, value):
         if index_field is not None and index_field.field_type == "date":
             return value.date().isoformat()
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return value.replace(microsecond=0).isoformat()
     if isinstance(value, date):
         return value.isoformat()

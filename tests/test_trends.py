@@ -1,6 +1,5 @@
 """Attention over time, top terms and related articles, on the imported seed corpus."""
 import pytest
-from haystack import connections
 
 from archive.models import Article
 from search import keywords

@@ -21,7 +21,8 @@ from archive import curation
 from archive.admin.forms import ArticleAdminForm, KeepArticleForm, TopicChoiceForm
 from archive.ingest.urls import canonical_wechat_url
 from archive.models import REGION_CHOICES, Article, ArticleTopic, Topic, TopicExclusion
-from search.analysis import DOC_NUMBER_RE, normalize_doc_number
+from archive.docnumbers import whole_number
+from archive.ingest.text import normalize_width
 
 GROUPS_PER_PAGE = 30
 
@@ -158,9 +159,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return queryset.filter(pk=int(term.lstrip("#"))), False
         if term.startswith(("http://", "https://")):
             return queryset.filter(url__in={term, canonical_wechat_url(term)}), False
-        match = DOC_NUMBER_RE.fullmatch(term)
-        if match:
-            number = normalize_doc_number(match.group("number"))
+        number = whole_number(normalize_width(term))
+        if number:
             return queryset.filter(Q(doc_number=number) | Q(doc_number=term) | _cites(number)), False
         if autocomplete:  # every keystroke: titles only, not 100,000 bodies
             return queryset.filter(title__icontains=term) if term else queryset, False

@@ -4,13 +4,10 @@ import datetime
 import html
 import re
 
+from archive import docnumbers
+from archive.docnumbers import whole_number
 from archive.ingest.text import normalize_width
 
-DOC_NUMBER_RE = re.compile(
-    r"(?P<issuer>[\u4e00-\u9fff]{1,10})\s*[〔［【\[﹝]\s*(?P<year>\d{4})\s*[〕］】\]﹞]\s*(?P<number>\d+)\s*号"
-)
-# The issuer run can swallow the verb citing it: "根据国发〔2025〕11号".
-_CITING_VERB_RE = re.compile(r"^.*(?:根据|按照|依据|依照|参照|落实|印发|转发)")
 _TITLE_NUMBER_RE = re.compile(r"[（(]([^（()）]+)[）)]$")
 _OWN_NUMBER_WITHIN = 8
 
@@ -61,31 +58,19 @@ PLACE_NAMES = tuple(sorted({*_WHOLE_DELTA, *(p for places in _PLACES.values() fo
                            key=lambda name: (-len(name), name)))
 
 
-def _normal_number(match):
-    issuer = _CITING_VERB_RE.sub("", match["issuer"]) or match["issuer"]
-    return f"{issuer}〔{match['year']}〕{int(match['number'])}号"
+def own_doc_number(title, paragraphs):
+    """Return the document's own number: alone on an opening paragraph or closing the title."""
+    for para in paragraphs[:_OWN_NUMBER_WITHIN]:
+        if number := whole_number(normalize_width(para)):
+            return number
+    if bracketed := _TITLE_NUMBER_RE.search(title.strip()):
+        return whole_number(normalize_width(bracketed[1]))
+    return ""
 
 
 def find_doc_numbers(text):
     """Return the document numbers in text, normalized, in order of first appearance."""
-    numbers = []
-    for match in DOC_NUMBER_RE.finditer(normalize_width(text)):
-        number = _normal_number(match)
-        if number not in numbers:
-            numbers.append(number)
-    return numbers
-
-
-def own_doc_number(title, paragraphs):
-    """Return the document's own number: alone on an opening paragraph or closing the title."""
-    for para in paragraphs[:_OWN_NUMBER_WITHIN]:
-        if match := DOC_NUMBER_RE.fullmatch(normalize_width(para).strip()):
-            return _normal_number(match)
-    if (bracketed := _TITLE_NUMBER_RE.search(title.strip())) and (
-        match := DOC_NUMBER_RE.fullmatch(normalize_width(bracketed[1]).strip())
-    ):
-        return _normal_number(match)
-    return ""
+    return docnumbers.find_doc_numbers(normalize_width(text))
 
 
 def cited_doc_numbers(paragraphs, *, own):
@@ -288,7 +273,7 @@ _APPLY = r"申报|填报|报名|揭榜|提交|报送|受理|征集|推荐|申请
 _SENTENCE_RE = re.compile(r"[^。；;!！?？\n]+")
 # "申报截止时间为2025年11月6日", "截止时间（含申报单位网上审核提交）为…", "揭榜截止日期为…".
 _CLOSES_RE = re.compile(
-    rf"(?<!举报)(?<!初审)(?<!复审)截止(?:时间|日期)?(?:[（(][^）)]*[）)])?\s*(?:为|是|至|到|延长至|调整为|：|:)?\s*"
+    r"(?<!举报)(?<!初审)(?<!复审)截止(?:时间|日期)?(?:[（(][^）)]*[）)])?\s*(?:为|是|至|到|延长至|调整为|：|:)?\s*"
     + _DAY.format(p="a"))
 # "申报时间为2025年9月6日9:00至9月26日17:00", "项目申报时间：2025年10月17日—11月16日".
 _WINDOW_RE = re.compile(

@@ -111,7 +111,7 @@ def read_markdown(text: str) -> dict:
             seen += 1
             match = _HEADER_LINE_RE.match(line)
             name = _KEY_TO_FIELD.get(match["key"].lower()) if match else None
-            if not name:
+            if not name or match is None:
                 break
             fields.setdefault(name, _header_value(name, match["value"]))
         i += 1

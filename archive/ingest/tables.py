@@ -64,7 +64,7 @@ def _records(rows, *, fmt: str) -> list[RawRecord]:
     """Return one RawRecord per data row of (row number, cells) pairs after the header row."""
     rows = iter(rows)
     columns, header, searched = {}, [], 0
-    for number, cells in rows:
+    for _number, cells in rows:
         searched += 1
         if columns := column_map(cells):
             header = [str(cell).strip() if cell is not None else "" for cell in cells]

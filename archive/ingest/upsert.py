@@ -21,7 +21,7 @@ from archive.ingest.extract import source_region
 from archive.ingest.readers import read_records
 from archive.models import Article, ArticleTopic, Source, Topic, TopicExclusion
 from archive.tagging import match_topics
-from search.indexing import reindex_on_commit
+from archive.index_port import articles_changed
 
 log = logging.getLogger(__name__)
 OUTCOMES = ("created", "updated", "unchanged", "duplicate", "rejected")
@@ -222,7 +222,7 @@ class ImportRun:
             for chunk in _chunks(updated.values()):
                 bulk_update_with_history(chunk, Article, fields, batch_size=BULK_SIZE)
         self._tag_all(created, list(updated.values()))
-        reindex_on_commit([a.pk for a in created] + list(updated))
+        articles_changed([a.pk for a in created] + list(updated))
 
     def _tag_all(self, created, updated):
         """Set automatic topics in bulk; pairs an editor set or removed by hand are left alone."""

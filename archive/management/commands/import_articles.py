@@ -4,10 +4,11 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from archive.admin.curation import write_lock
+from archive.curation import write_lock
 from archive.ingest.errors import FileRejected
 from archive.ingest.manifest import YEARS, manifest_options, parse_day, walk_inputs
 from archive.ingest.upsert import ImportRun
+from archive.index_port import flush_index
 from archive.models import ImportBatch
 
 PROGRESS_FROM = 300
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         if year is not None and not YEARS[0] <= year <= YEARS[1]:
             raise CommandError(f"--year {year} is out of range ({YEARS[0]}-{YEARS[1]})", returncode=2)
         date = self._date(options["date"])
+        if not dry_run:
+            flush_index()  # what an earlier crash left in the index queue goes first
         batch = None if dry_run else ImportBatch.objects.create(paths="\n".join(paths))
         try:
             outcome = self._import(paths, batch=batch, dry_run=dry_run, verbosity=verbosity,
@@ -45,12 +48,21 @@ class Command(BaseCommand):
         read, unreadable, rejected = outcome
         if dry_run and verbosity >= 1:
             self.stdout.write("dry run: nothing was written")
+        if not dry_run:
+            self._report_index(flush_index())
         if unreadable:
             also = f"; {rejected} record(s) rejected" if rejected else ""
             raise CommandError(f"{unreadable} file(s) could not be read; nothing from them was kept{also}",
                                returncode=1 if read else 2)
         if rejected:
             raise CommandError(f"{rejected} record(s) rejected; the others were imported", returncode=1)
+
+    def _report_index(self, result):
+        """Say so when the search index could not follow: the rows are kept, the changes wait."""
+        if not result.ok:
+            self.stderr.write(f"search index not updated ({result.error}); {result.waiting} article(s) wait "
+                              "in the index queue and are applied by the next import or "
+                              "`manage.py check_index`")
 
     def _date(self, value):
         if value is None:

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         try:
             report = rebuild(procs=options["workers"], on_batch=progress)
         except (OSError, BuildFailed) as exc:
-            raise CommandError(f"rebuild failed, the live index is untouched: {exc}", returncode=2)
+            raise CommandError(f"rebuild failed, the live index is untouched: {exc}", returncode=2) from exc
         if verbose:
             rate = report.count / max(report.seconds, 1e-9)
             self.stdout.write(f"Indexed {report.count} articles in {report.seconds:.1f}s ({rate:.0f}/s) "
