@@ -6,7 +6,7 @@ from django.utils.module_loading import import_string
 
 from archive.models import Article
 from search.analysis import tokenize
-from search.backends.elasticsearch import ChineseElasticsearchSearchBackend, query_dsl, tokenized
+from search.backends.elasticsearch import ChineseElasticsearchSearchBackend, analysed, query_dsl, tokenized
 from search.indexing import article_index
 
 pytestmark = pytest.mark.django_db
@@ -49,11 +49,21 @@ def test_the_query_syntax_translates_term_for_term(backend):
     dsl = query_dsl(q)
     text = repr(dsl)
     assert "'must_not'" in text and "'浦东'" in text
-    assert {"match_phrase": {"text": {"query": "科技 创新", "boost": 1.0}}} in _walk(dsl)
+    phrase = next(node for node in _walk(dsl) if "span_near" in str(node.get("bool", {}).get("filter", ""))
+                  and "text" in node["bool"]["must"][0]["term"])
+    assert phrase["bool"]["must"] == [{"term": {"text": {"value": "科技", "boost": 1.0}}},
+                                      {"term": {"text": {"value": "创新", "boost": 1.0}}}]
+    near = phrase["bool"]["filter"][0]["span_near"]
+    assert near["slop"] == 0 and near["in_order"] is True
+    first = near["clauses"][0]["span_or"]["clauses"]
+    assert first[0] == {"span_term": {"text__layer0": "科技".encode().hex()}}
+    assert first[1] == {"field_masking_span": {"query": {"span_term": {"text__layer1": "科技".encode().hex()}},
+                                               "field": "text__layer0"}}
     assert {"term": {"title": {"value": "通知", "boost": 1.0}}} in _walk(dsl)  # as in Whoosh
     assert {"term": {"docno": {"value": "脑机接口", "boost": 10.0}}} in _walk(dsl)
     assert any("should" in node.get("bool", {}) for node in _walk(dsl))
-    assert {"wildcard": {"title": {"value": "*芯*", "boost": 4.0}}} in _walk(query_dsl(backend.parse_query("芯").query))
+    assert ({"wildcard": {"title": {"value": "*芯*", "boost": 4.0, "rewrite": "top_terms_64"}}}
+            in _walk(query_dsl(backend.parse_query("芯").query)))
 
 
 def test_filters_go_to_post_filter_and_each_facet_ignores_its_own(backend):
@@ -70,24 +80,49 @@ def test_filters_go_to_post_filter_and_each_facet_ignores_its_own(backend):
     assert len(body["aggs"]["source"]["filter"]["bool"]["filter"]) == 3
     assert body["aggs"]["regions"]["aggs"]["values"]["terms"] == {"field": "regions", "size": 10_000}
     assert body["track_total_hits"] is True
-    assert body["sort"] == ["_score", {"published": {"order": "desc"}}]
+    assert body["sort"] == [{"_score": {"order": "desc"}}, {"published": {"order": "desc"}},
+                            {"archive_pk": {"order": "asc"}}]
     assert body["query"]["bool"]["filter"] == {"terms": {"django_ct": ["archive.article"]}}
 
 
 def test_browse_all_sorts_newest_first(backend):
     body = backend.build_search_kwargs("*:*")
     assert body["query"]["bool"]["must"] == {"match_all": {}}
-    assert body["sort"] == [{"published": {"order": "desc"}}]
+    assert body["sort"] == [{"published": {"order": "desc"}}, {"archive_pk": {"order": "desc"}}]
 
 
 def test_facet_buckets_come_back_as_value_count_pairs(backend):
+    buckets = {"buckets": [{"key": "上海", "doc_count": 2}, {"key": "江苏", "doc_count": 1}]}
     raw = {"hits": {"total": {"value": 3}, "hits": []},
-           "aggregations": {"regions": {"meta": {"_type": "archive_terms"}, "doc_count": 3,
-                                        "values": {"buckets": [{"key": "上海", "doc_count": 2},
-                                                               {"key": "江苏", "doc_count": 1}]}}}}
+           "aggregations": {
+               "regions": {"meta": {"_type": "archive_terms", "field": "regions"}, "doc_count": 3, "values": buckets},
+               "without_dates:month": {"meta": {"_type": "archive_without_dates", "field": "month"}, "doc_count": 5,
+                                       "values": {"buckets": [{"key": "2026-01", "doc_count": 5}]}},
+               "relaxed:regions": {"meta": {"_type": "archive_relaxed", "field": "regions"}, "doc_count": 9},
+               "relaxed:*": {"meta": {"_type": "archive_relaxed", "field": "*"}, "doc_count": 9}}}
     results = backend._process_results(raw)
     assert results["hits"] == 3
     assert results["facets"]["fields"] == {"regions": [("上海", 2), ("江苏", 1)]}
+    assert results["facets"]["without_dates"] == {"month": [("2026-01", 5)]}
+    assert results["facets"]["relaxed"] == {"regions": 9, "*": 9}
+
+
+def test_each_position_s_terms_go_to_phrase_layers_in_order():
+    text, layers = analysed("集成电路产业")
+    assert text == "集成 成电 电路 集成电路 产业"  # the terms as Whoosh indexes them
+    hexed = [[bytes.fromhex(w).decode() if w != "zz" else "" for w in layer.split(" ")] for layer in layers]
+    # position 0 holds 集成, 成电, 电路, 集成电路; position 1 holds 产业
+    assert hexed == [["集成", "产业"], ["成电"], ["电路"], ["集成电路"]]
+
+
+def test_relaxed_counts_and_the_month_histogram_leave_out_their_filters(backend):
+    body = backend.build_search_kwargs("", facets={"regions": {}}, term_filters={"regions": ("上海",)},
+                                       date_range=(datetime.date(2026, 1, 1), None), date_free_facets=("month",))
+    month = body["aggs"]["without_dates:month"]["filter"]["bool"]["filter"]
+    assert month == [{"terms": {"regions": ["上海"]}}]  # no date range
+    assert body["aggs"]["relaxed:regions"]["filter"]["bool"]["filter"] == [
+        {"range": {"published": {"gte": "2026-01-01T00:00:00"}}}]
+    assert body["aggs"]["relaxed:*"]["filter"]["bool"]["filter"] == []
 
 
 def _walk(node):

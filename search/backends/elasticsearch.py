@@ -1,23 +1,31 @@
 """Haystack's Elasticsearch 7 backend with the archive's jieba tokens, filters and facets.
 
-For more than one search host: ELASTICSEARCH_URL selects this engine (see
-config/settings.py). What it keeps from the Whoosh backend:
-- the same tokens: Chinese text fields are segmented by search.analysis
-  (index mode) before they are sent, and mapped with Elasticsearch's
-  whitespace analyzer, so Elasticsearch sees exactly the terms Whoosh indexes;
-- the same query syntax: search.querysyntax parses what researchers type and
-  the tree is translated into Elasticsearch's query DSL, term for term, with
-  the same field boosts (BM25 on both sides);
-- the same filters and facets: exact-value filters and the date range go to
-  `post_filter`; each facet is counted under every filter but its own.
-
-Rebuilds write a new concrete index (`<INDEX_NAME>-<stamp>`) and then move
-the alias INDEX_NAME to it in one request; searches use the alias
-throughout. The previous index is kept as the last good one.
+ELASTICSEARCH_URL selects it (config/settings.py); it answers as the Whoosh backend does:
+- the same terms: Chinese fields are segmented by search.analysis (index mode) and
+  sent space-separated to the whitespace analyser;
+- the same phrases: Whoosh gives a word and the dictionary words inside it one
+  position, which a whitespace analyser cannot; so each Chinese field also has
+  "layer" fields (`title__layer0`, `title__layer1`, ...) holding the first,
+  second, ... term of every position (hex words, kept whole by the server's
+  standard tokenizer; a dropped filler where a position has no such term). A
+  phrase is a span_near over the layers, scored as its words (as on Whoosh);
+- the same query syntax (search.querysyntax, translated term for term, with the
+  same boosts), one-character queries scoring 64 expansions, and ties in score or
+  date broken as on a fresh Whoosh index (date, then article id);
+- the same filters and counts: filters go to post_filter; each facet is counted
+  under every filter but its own; the month histogram also without dates, and the
+  hits with each filter relaxed.
+Rebuilds write a new index `<INDEX_NAME>-<stamp>` and move the alias INDEX_NAME
+to it in one request (the previous index stays as the last good one).
+Only analysers built into the server are used (no analysis-common module).
 """
+import hashlib
 import time
 import uuid
+from contextlib import contextmanager
+from itertools import islice
 
+from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import NotFoundError
 from elasticsearch.helpers import bulk as es_bulk
 
@@ -26,23 +34,88 @@ from haystack.constants import ID
 from whoosh import query as wq
 
 from search import querysyntax
-from search.backends.base import ArchiveSearchBackend, Build
+from search.backends.base import ArchiveSearchBackend, Build, IndexUnavailable
 from search.analysis import ChineseAnalyzer, tokenize
 from search.query_filters import StructuredFilters, date_range_bounds
 
 FACET_SIZE = 10_000
 BUILD_BATCH = 500
-# Only built-in analysers (whitespace, keyword): the terms come pre-segmented by search.analysis.
-INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 1}
+EXPANSION = 64  # terms a one-character query widens to (the Whoosh engine's MAX_EXPANSION)
+PHRASE_LAYERS = 16  # terms one position may hold for phrases (a jieba word and its sub-words: 9 seen)
+GAP = "zz"  # a filler where a position has no term in a layer: not hex, dropped by the layer analyser
+MAX_LAYER_WORD = 4000  # longer hex words are replaced by a hash (the tokenizer keeps 4096 characters)
+ORDER_FIELD = "archive_pk"  # the article id as a number, to break ties as Whoosh does
+INDEX_SETTINGS = {
+    "number_of_shards": 1,
+    "number_of_replicas": 1,
+    "analysis": {
+        "tokenizer": {"archive_hex_words": {"type": "standard", "max_token_length": 4096}},
+        "filter": {"archive_gap": {"type": "stop", "stopwords": [GAP]}},
+        "analyzer": {"archive_layer": {"type": "custom", "tokenizer": "archive_hex_words",
+                                       "filter": ["archive_gap"]}},
+    },
+}
+LAYER_MAPPING = {"type": "text", "analyzer": "archive_layer", "norms": False, "index_options": "positions"}
 MATCH_NONE = {"bool": {"must_not": [{"match_all": {}}]}}
 
 
-def tokenized(text):
+def tokenized(text: str) -> str:
     """Return text as the space-separated index-mode terms Whoosh would index."""
-    return " ".join(term for term, _, _, _ in tokenize(text or "", mode="index"))
+    return analysed(text)[0]
 
 
-def query_dsl(q):
+def analysed(text: str) -> tuple[str, list[str]]:
+    """Return (the index-mode terms, space-separated; the phrase layers, first to last).
+
+    Layer d holds, for every position, the d-th term Whoosh indexes there (hex), or
+    the filler GAP; trailing fillers are left out, and so are layers with no term.
+    """
+    terms = tokenize(text or "", mode="index")
+    stacks = {}
+    for term, position, _, _ in terms:
+        stacks.setdefault(position, []).append(term)
+    positions = range(max(stacks) + 1) if stacks else range(0)
+    layers = []
+    for depth in range(PHRASE_LAYERS):
+        words = [layer_word(stacks[p][depth]) if len(stacks.get(p, ())) > depth else GAP for p in positions]
+        while words and words[-1] == GAP:
+            words.pop()
+        if not words:
+            break
+        layers.append(" ".join(words))
+    return " ".join(term for term, _, _, _ in terms), layers
+
+
+def layer_word(term: str) -> str:
+    """Return term as it is written in a phrase layer: hex UTF-8, or a hash when very long."""
+    word = term.encode("utf-8").hex()
+    return word if len(word) <= MAX_LAYER_WORD else hashlib.sha1(term.encode("utf-8")).hexdigest()
+
+
+def layer_field(field: str, depth: int) -> str:
+    return f"{field}__layer{depth}"
+
+
+def phrase_dsl(q: wq.Phrase) -> dict:
+    """A Whoosh phrase: its words' scores, for documents that hold them at consecutive positions."""
+    words = [_text(w) for w in q.words]
+    scored = [{"term": {q.fieldname: {"value": w, "boost": q.boost}}} for w in words]
+    if len(words) < 2:
+        return scored[0] if scored else MATCH_NONE
+    first = layer_field(q.fieldname, 0)
+
+    def at_a_position(word):
+        clauses = [{"span_term": {first: layer_word(word)}}]
+        clauses += [{"field_masking_span": {"query": {"span_term": {layer_field(q.fieldname, d): layer_word(word)}},
+                                            "field": first}} for d in range(1, PHRASE_LAYERS)]
+        return {"span_or": {"clauses": clauses}}
+
+    near = {"span_near": {"clauses": [at_a_position(w) for w in words], "slop": max(q.slop - 1, 0),
+                          "in_order": True}}
+    return {"bool": {"must": scored, "filter": [near]}}
+
+
+def query_dsl(q: wq.Query) -> dict:
     """Translate a search.querysyntax query tree into Elasticsearch's query DSL."""
     if isinstance(q, wq.Every):
         return {"match_all": {}}
@@ -52,11 +125,10 @@ def query_dsl(q):
     if isinstance(q, wq.Term):
         return {"term": {q.fieldname: {"value": _text(q.text), "boost": boost}}}
     if isinstance(q, wq.Phrase):
-        return {"match_phrase": {q.fieldname: {"query": " ".join(map(_text, q.words)), "boost": boost}}}
-    if isinstance(q, wq.Wildcard):
-        return {"wildcard": {q.fieldname: {"value": _text(q.text), "boost": boost}}}
-    if isinstance(q, wq.Prefix):
-        return {"prefix": {q.fieldname: {"value": _text(q.text), "boost": boost}}}
+        return phrase_dsl(q)
+    if isinstance(q, (wq.Wildcard, wq.Prefix)):  # scored as the sum of the top expansions, as on Whoosh
+        kind = "wildcard" if isinstance(q, wq.Wildcard) else "prefix"
+        return {kind: {q.fieldname: {"value": _text(q.text), "boost": boost, "rewrite": f"top_terms_{EXPANSION}"}}}
     if isinstance(q, wq.AndNot):
         return {"bool": {"must": [query_dsl(q.a)], "must_not": [query_dsl(q.b)]}}
     if isinstance(q, wq.Not):
@@ -81,23 +153,31 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
 
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
+        # Failures surface (as IndexUnavailable: a 503 page) instead of haystack's empty result.
+        self.silently_fail = False
         self._field_mapping = {}
         self._chinese_fields = None
         self._parse_schema = None
 
+    def _search_fields(self):
+        from haystack import connections
+
+        return connections[self.connection_alias].get_unified_index().all_searchfields()
+
     def chinese_fields(self):
         if self._chinese_fields is None:
-            from haystack import connections
-
-            fields = connections[self.connection_alias].get_unified_index().all_searchfields()
-            self._chinese_fields = {f.index_fieldname for f in fields.values() if f.field_type == "chinese"}
+            self._chinese_fields = {f.index_fieldname for f in self._search_fields().values()
+                                    if f.field_type == "chinese"}
         return self._chinese_fields
 
     def _prepare_object(self, index, obj):
         doc = super()._prepare_object(index, obj)
         for name in self.chinese_fields():
             if name in doc:
-                doc[name] = tokenized(doc[name])
+                doc[name], layers = analysed(doc[name])
+                for depth, layer in enumerate(layers):
+                    doc[layer_field(name, depth)] = layer
+        doc[ORDER_FIELD] = int(doc["django_id"])
         return doc
 
     def parse_query(self, query_string):
@@ -110,15 +190,15 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return querysyntax.parse_cached(query_string, self._parse_schema)
 
     # -- the archive's contract -------------------------------------------
-    def update_and_remove(self, index, objs, remove_ids, *, build=None):
-        """Index objs and delete remove_ids in one bulk request, then refresh."""
+    def update_and_remove(self, index, objs, remove_ids, *, build=None, refresh=True):
+        """Index objs and delete remove_ids in one bulk request, then refresh (searchable at once)."""
         if not self.setup_complete:
             self.setup()
         target = build.name if build is not None else self.index_name
         actions = self.bulk_actions(index, objs, remove_ids, target=target)
         if not actions:
             return
-        _, errors = es_bulk(self.conn, actions, raise_on_error=False, refresh=True)
+        _, errors = es_bulk(self.conn, actions, raise_on_error=False, refresh=refresh)
         real = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
         if real:
             raise RuntimeError(f"Elasticsearch refused {len(real)} document(s): {real[:3]}")
@@ -135,43 +215,38 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
     def start_build(self):
         if not self.setup_complete:
             self.setup()
-        name = f"{self.index_name}-{time.strftime('%Y%m%dt%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        self._create_index(name)
-        return Build(name)
+        return Build(self._create_index())
 
     def setup(self):
         """Create the first concrete index and its alias when the cluster has neither."""
-        from haystack import connections
-
-        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
-        self.content_field_name, self._field_mapping = self.build_schema(fields)
+        self.content_field_name, self._field_mapping = self.build_schema(self._search_fields())
         if not self.conn.indices.exists(index=self.index_name):
-            name = f"{self.index_name}-{time.strftime('%Y%m%dt%H%M%S')}-{uuid.uuid4().hex[:6]}"
-            self._create_index(name)
+            name = self._create_index()
             self.conn.indices.update_aliases(body={"actions": [{"add": {"index": name,
                                                                         "alias": self.index_name}}]})
         self.setup_complete = True
 
-    def _create_index(self, name):
-        self.conn.indices.create(index=name, body={"settings": INDEX_SETTINGS,
-                                                   "mappings": {"properties": self._field_mapping}})
+    def _create_index(self):
+        """Create a new concrete index (`<INDEX_NAME>-<stamp>`) with the archive's mapping; return its name."""
+        name = f"{self.index_name}-{time.strftime('%Y%m%dt%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        properties = {**self._field_mapping, ORDER_FIELD: {"type": "long"}}
+        for field in sorted(self.chinese_fields()):
+            properties.update({layer_field(field, d): LAYER_MAPPING for d in range(PHRASE_LAYERS)})
+        # The layers and the order field are searched and sorted on, never read back.
+        mappings = {"_source": {"excludes": ["*__layer*", ORDER_FIELD]}, "properties": properties}
+        self.conn.indices.create(index=name, settings=INDEX_SETTINGS, mappings=mappings)
+        return name
 
     def build(self, index, objs, *, build, procs=2, on_batch=None):
-        batch, count = [], 0
-        for obj in objs:
-            batch.append(obj)
-            if len(batch) >= BUILD_BATCH:
-                count += self._build_batch(index, batch, build, on_batch, count)
-                batch = []
-        if batch:
-            count += self._build_batch(index, batch, build, on_batch, count)
+        """Write objs into build in bulk requests of BUILD_BATCH; refresh once at the end."""
+        count, objs = 0, iter(objs)
+        while batch := list(islice(objs, BUILD_BATCH)):
+            self.update_and_remove(index, batch, [], build=build, refresh=False)
+            count += len(batch)
+            if on_batch:
+                on_batch(count)
+        self.conn.indices.refresh(index=build.name)
         return count
-
-    def _build_batch(self, index, batch, build, on_batch, done):
-        self.update_and_remove(index, batch, [], build=build)
-        if on_batch:
-            on_batch(done + len(batch))
-        return len(batch)
 
     def swap_in(self, build):
         """Move the alias to build in one request; keep the previous index, drop older ones."""
@@ -193,31 +268,22 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return []  # an unfinished build is a named index, removed by discard_build or swap_in
 
     def _aliased_indices(self):
-        try:
-            return sorted(self.conn.indices.get_alias(name=self.index_name))
-        except NotFoundError:
-            return []
+        return _names(self.conn.indices.get_alias, name=self.index_name)
 
     def _builds(self):
-        try:
-            return sorted(self.conn.indices.get(index=f"{self.index_name}-*"))
-        except NotFoundError:
-            return []
+        return _names(self.conn.indices.get, index=f"{self.index_name}-*")
 
     def document_frequencies(self, field, words):
         words = list(words)
-        body = {"size": 0, "track_total_hits": True,
-                "aggs": {w: {"filter": {"term": {field: w}}} for w in words}}
-        found = self.conn.search(index=self.index_name, body=body)
+        aggs = {f"df{i}": {"filter": {"term": {field: w}}} for i, w in enumerate(words)}
+        with _answering():
+            found = self.conn.search(index=self.index_name, size=0, track_total_hits=True, aggs=aggs)
         aggregations = found.get("aggregations", {})
         return (found["hits"]["total"]["value"],
-                {w: aggregations.get(w, {}).get("doc_count", 0) for w in words})
+                {w: aggregations.get(f"df{i}", {}).get("doc_count", 0) for i, w in enumerate(words)})
 
     def stored_field_names(self):
-        from haystack import connections
-
-        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
-        return sorted(f.index_fieldname for f in fields.values() if f.stored)
+        return sorted(f.index_fieldname for f in self._search_fields().values() if f.stored)
 
     def warm(self):
         if not self.setup_complete:
@@ -231,8 +297,13 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
             return [f"cluster unreachable ({type(exc).__name__}: {exc})"]
         return [] if health.get("status") in ("green", "yellow") else [f"index health {health.get('status')}"]
 
+    def search(self, query_string, **kwargs):
+        """Run one search; an unreachable cluster or a missing index raises IndexUnavailable."""
+        with _answering():
+            return super().search(query_string, **kwargs)
+
     def build_search_kwargs(self, query_string, sort_by=None, facets=None, term_filters=None,
-                            date_range=None, **kwargs):
+                            date_range=None, date_free_facets=(), **kwargs):
         parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string)
         body = super().build_search_kwargs("*:*", sort_by=sort_by, **kwargs)
         text_query = query_dsl(parsed.query)
@@ -243,36 +314,80 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         filters = {name: {"terms": {name: list(values)}} for name, values in (term_filters or {}).items()
                    if values}
         if date_range and any(date_range):
-            bounds = {}
-            start, end = date_range_bounds(date_range)
-            if start:
-                bounds["gte"] = self._from_python(start)
-            if end:
-                bounds["lte"] = self._from_python(end)
-            filters["published"] = {"range": {"published": bounds}}
+            bounds = zip(("gte", "lte"), date_range_bounds(date_range))
+            filters["published"] = {"range": {"published": {op: self._from_python(day)
+                                                             for op, day in bounds if day}}}
         if filters:
             body["post_filter"] = {"bool": {"filter": list(filters.values())}}
-        if facets:
-            body["aggs"] = {
-                name: {"meta": {"_type": "archive_terms"},
-                       "filter": {"bool": {"filter": [f for key, f in filters.items() if key != name]}},
-                       "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
-                for name in facets}
+        body["aggs"] = _facet_aggregations(filters, facets or (), date_free_facets)
         body["track_total_hits"] = True
         if not sort_by:
             body["sort"] = ([{"published": {"order": "desc"}}] if parsed.matches_all
-                            else ["_score", {"published": {"order": "desc"}}])
+                            else [{"_score": {"order": "desc"}}, {"published": {"order": "desc"}}])
+        # Ties as on Whoosh: by date, newest first, then by article id, in the date's direction.
+        (first, how), = body["sort"][0].items()
+        body["sort"].append({ORDER_FIELD: {"order": "asc" if first == "_score" else how["order"]}})
         return body
 
     def _process_results(self, raw_results, highlight=False, result_class=None, distance_point=None,
                          geo_sort=False):
         results = super()._process_results(raw_results, highlight, result_class, distance_point, geo_sort)
-        aggregations = raw_results.get("aggregations") or {}
-        fields = {name: [(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]]
-                  for name, agg in aggregations.items() if agg.get("meta", {}).get("_type") == "archive_terms"}
-        if fields:
-            results["facets"] = {"fields": fields, "dates": {}, "queries": {}}
+        if "aggregations" in raw_results:
+            results["facets"] = _facet_counts(raw_results["aggregations"])
         return results
+
+
+def _names(call, **kwargs):
+    """Return the sorted index names an indices API call answers; none when it finds none."""
+    try:
+        return sorted(call(**kwargs))
+    except NotFoundError:
+        return []
+
+
+@contextmanager
+def _answering():
+    """Turn an unreachable cluster or a missing index into IndexUnavailable (a 503 page)."""
+    try:
+        yield
+    except (ESConnectionError, NotFoundError) as exc:
+        raise IndexUnavailable(f"the search cluster cannot answer: {exc}") from exc
+
+
+def _facet_aggregations(filters, facets, date_free_facets):
+    """Return the aggregations for what the Whoosh backend's search() counts.
+
+    They count the hits before post_filter, each under the filters it needs: a facet
+    every filter but its own; a date-free facet (the month histogram) also not the
+    date range; a relaxed count every filter but one ("*": none).
+    """
+    def others(*left_out):
+        return {"bool": {"filter": [f for key, f in filters.items() if key not in left_out]}}
+
+    aggs = {name: {"meta": {"_type": "archive_terms", "field": name}, "filter": others(name),
+                   "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
+            for name in facets}
+    for name in date_free_facets:
+        aggs[f"without_dates:{name}"] = {
+            "meta": {"_type": "archive_without_dates", "field": name}, "filter": others(name, "published"),
+            "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
+    for name in [*filters, "*"]:
+        aggs[f"relaxed:{name}"] = {"meta": {"_type": "archive_relaxed", "field": name},
+                                   "filter": others(*(filters if name == "*" else [name]))}
+    return aggs
+
+
+def _facet_counts(aggregations):
+    """Return haystack's facets dict plus "without_dates" and "relaxed", as the Whoosh backend does."""
+    counts = {"fields": {}, "dates": {}, "queries": {}, "without_dates": {}, "relaxed": {}}
+    kinds = {"archive_terms": "fields", "archive_without_dates": "without_dates"}
+    for agg in aggregations.values():
+        kind, field = agg["meta"]["_type"], agg["meta"]["field"]
+        if kind in kinds:
+            counts[kinds[kind]][field] = [(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]]
+        elif kind == "archive_relaxed":
+            counts["relaxed"][field] = agg["doc_count"]
+    return counts
 
 
 class ChineseElasticsearchSearchQuery(StructuredFilters, es7.Elasticsearch7SearchQuery):
@@ -282,4 +397,3 @@ class ChineseElasticsearchSearchQuery(StructuredFilters, es7.Elasticsearch7Searc
 class ChineseElasticsearchEngine(es7.Elasticsearch7SearchEngine):
     backend = ChineseElasticsearchSearchBackend
     query = ChineseElasticsearchSearchQuery
-

@@ -1,0 +1,294 @@
+"""The Elasticsearch backend against a real cluster, with Whoosh's answers beside it.
+
+Runs only where ELASTICSEARCH_URL names a cluster (then config/settings.py makes
+Elasticsearch the default engine for the whole run):
+
+    scripts/with-elasticsearch.sh .venv/bin/pytest -q tests/test_elasticsearch_cluster.py
+
+The session fixture (tests/conftest.py) imports fixtures/ with the real
+import_articles command and runs rebuild_index, so the cluster's live alias holds
+the seed corpus. A Whoosh index of the same database is built beside it for this
+module, and the same searches run on both engines through haystack: hit counts,
+every facet, the month histogram without dates and the relaxed counts must be
+equal; sorted by date, the same documents in the same order; by relevance, at
+least 8 of the top 10 the same (Lucene's BM25 idf is not the Whoosh engine's). Tests that write use an index of their own
+(the es_index fixture), so the shared one stays the seed corpus.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from haystack import connections
+from haystack.query import SearchQuerySet
+
+from archive.models import Article
+from discovery.service import run_search
+from discovery.state import SearchState
+from search.backends.base import ArchiveSearchBackend, IndexUnavailable
+from search.indexing import article_index
+from search.rebuilding import rebuild
+from search.search_indexes import FACET_FIELDS
+from tests.factories import make_article
+
+ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
+pytestmark = [
+    pytest.mark.elasticsearch,
+    pytest.mark.django_db,
+    pytest.mark.skipif(not ES_URL, reason="needs a cluster: scripts/with-elasticsearch.sh pytest ..."),
+]
+WHOOSH = "whoosh"
+ELASTIC = "default"
+FACETS = tuple(FACET_FIELDS.values())
+
+
+# ---------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def whoosh(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build a Whoosh index of the same database under a second connection alias."""
+    connections.connections_info[WHOOSH] = {
+        "ENGINE": "search.backends.whoosh.backend.ChineseWhooshEngine",
+        "PATH": str(tmp_path_factory.mktemp("whoosh") / "index"),
+    }
+    engine = connections[WHOOSH].get_backend()
+    with django_db_blocker.unblock():
+        index = article_index()
+        build = engine.start_build()
+        engine.build(index, index.index_queryset().iterator(chunk_size=1000), build=build, procs=1)
+        engine.swap_in(build)
+    yield WHOOSH
+    del connections.connections_info[WHOOSH]
+
+
+@pytest.fixture
+def es_index() -> Iterator[ArchiveSearchBackend]:
+    """Point the default connection at an empty alias of its own on the cluster, for one test."""
+    info = connections.connections_info[ELASTIC]
+    shared = info["INDEX_NAME"]
+    info["INDEX_NAME"] = f"archive-test-{uuid.uuid4().hex[:8]}"
+    engine = connections.reload(ELASTIC).get_backend()
+    engine.setup()
+    yield engine
+    for name in engine.conn.indices.get(index=f"{info['INDEX_NAME']}-*"):
+        engine.conn.indices.delete(index=name)
+    info["INDEX_NAME"] = shared
+    connections.reload(ELASTIC)
+
+
+@pytest.fixture
+def corpus(es_index: ArchiveSearchBackend, django_capture_on_commit_callbacks: Any) -> Any:
+    """Create articles; the on-commit signal processor indexes them on the cluster."""
+    def build(*specs: tuple) -> list[Article]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return [make_article(*spec[:2], **(spec[2] if len(spec) > 2 else {})) for spec in specs]
+    return build
+
+
+# ---------------------------------------------------------------- one search on either engine
+
+@dataclass
+class Answer:
+    count: int
+    top: list[int]
+    published: list[str]
+    facets: dict[str, dict[str, int]]
+    without_dates: dict[str, dict[str, int]]
+    relaxed: dict[str, int]
+
+
+def answer(using: str, q: str = "", filters: dict[str, tuple[str, ...]] | None = None,
+           dates: tuple[datetime.date | None, datetime.date | None] | None = None,
+           order: str | None = None, size: int = 10) -> Answer:
+    """Run one search as discovery.service does, on the engine of connection `using`."""
+    sqs = SearchQuerySet(using=using).models(Article)
+    if q:
+        sqs = sqs.raw_search(q)
+    for field, values in (filters or {}).items():
+        sqs.query.add_term_filter(field, values)
+    if dates:
+        sqs.query.set_date_range(*dates)
+    sqs.query.count_facets_without_dates(("month",))
+    for field in FACETS:
+        sqs = sqs.facet(field)
+    if order:
+        sqs = sqs.order_by(order)
+    hits = list(sqs[:size])
+    counts = sqs.facet_counts()
+    return Answer(
+        count=sqs.count(),
+        top=[int(hit.pk) for hit in hits],
+        published=[str(hit.published)[:10] for hit in hits],
+        facets={name: dict(pairs) for name, pairs in counts.get("fields", {}).items()},
+        without_dates={name: dict(pairs) for name, pairs in counts.get("without_dates", {}).items()},
+        relaxed=dict(counts.get("relaxed", {})),
+    )
+
+
+QUERIES = [
+    pytest.param("", id="browse"),
+    pytest.param("科技", id="word"),
+    pytest.param("人工智能", id="compound-word"),
+    pytest.param("长三角 科技", id="two-words"),
+    pytest.param('"科技 创新"', id="phrase"),
+    pytest.param("人工智能 -生物医药", id="exclude"),
+    pytest.param("title:通知", id="title-field"),
+    pytest.param("机器人 OR 无人机", id="or"),
+    pytest.param("芯", id="one-character"),
+    pytest.param("沪科合〔2026〕1号", id="document-number"),
+    pytest.param("国科发监〔2023〕167号", id="cited-number"),
+    pytest.param("科创长宁", id="source-name"),
+    pytest.param("集成电路", id="sub-words"),
+    pytest.param("量子 OR", id="dangling-operator"),
+    pytest.param("没有这个词语的文章", id="no-hit"),
+]
+FILTERED = [
+    pytest.param("人工智能", {"source": ("上海科技",)}, None, id="source"),
+    pytest.param("", {"regions": ("江苏",)}, None, id="region"),
+    pytest.param("", {"kind": ("通知", "公示")}, None, id="two-kinds"),
+    pytest.param("科技", {}, (datetime.date(2026, 1, 1), datetime.date(2026, 2, 28)), id="dates"),
+    pytest.param("", {"cited": ("国科发监〔2023〕167号",)}, None, id="cites"),
+    pytest.param("创新", {"regions": ("上海",), "topics": ("人工智能",)},
+                 (datetime.date(2025, 10, 1), None), id="region-topic-from"),
+]
+
+
+def assert_same(whoosh_answer: Answer, es_answer: Answer, *, ordered_by_date: bool) -> None:
+    assert es_answer.count == whoosh_answer.count
+    assert es_answer.facets == whoosh_answer.facets
+    assert es_answer.without_dates == whoosh_answer.without_dates
+    assert es_answer.relaxed == whoosh_answer.relaxed
+    if ordered_by_date:  # ties in date are broken by article id on both
+        assert es_answer.top == whoosh_answer.top
+    else:  # BM25 with Lucene's idf (Whoosh's is log(N / (df + 1)) + 1): the same documents, mostly
+        assert len(set(es_answer.top) & set(whoosh_answer.top)) >= 0.8 * len(whoosh_answer.top)
+
+
+# ---------------------------------------------------------------- the cluster itself
+
+def test_the_cluster_runs_elasticsearch_7_17_green_with_two_nodes() -> None:
+    conn = connections[ELASTIC].get_backend().conn
+    assert conn.info()["version"]["number"].startswith("7.17.")
+    health = conn.cluster.health()
+    assert health["number_of_nodes"] == 2 and health["status"] == "green"
+
+
+def test_the_import_and_the_rebuild_filled_the_live_alias() -> None:
+    engine = connections[ELASTIC].get_backend()
+    aliased = list(engine.conn.indices.get_alias(name=engine.index_name))
+    assert len(aliased) == 1 and aliased[0].startswith(f"{engine.index_name}-")
+    settings = engine.conn.indices.get_settings(index=aliased[0])[aliased[0]]["settings"]["index"]
+    assert settings["number_of_replicas"] == "1"
+    assert engine.conn.count(index=engine.index_name)["count"] == Article.objects.searchable().count()
+
+
+# ---------------------------------------------------------------- the same answers as Whoosh
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_queries_answer_as_on_whoosh(whoosh: str, q: str) -> None:
+    assert_same(answer(whoosh, q), answer(ELASTIC, q), ordered_by_date=not q)
+
+
+@pytest.mark.parametrize("q,filters,dates", FILTERED)
+def test_filters_and_facets_answer_as_on_whoosh(whoosh: str, q: str, filters: dict, dates: tuple | None) -> None:
+    assert_same(answer(whoosh, q, filters, dates), answer(ELASTIC, q, filters, dates), ordered_by_date=not q)
+
+
+@pytest.mark.parametrize("order", ["-published", "published"])
+def test_sorting_by_date_answers_as_on_whoosh(whoosh: str, order: str) -> None:
+    w, e = answer(whoosh, "科技", order=order, size=30), answer(ELASTIC, "科技", order=order, size=30)
+    assert e.published == w.published and e.count == w.count
+
+
+def test_document_frequencies_are_whooshs(whoosh: str) -> None:
+    words = ["人工智能", "科技", "长三角", "芯片", "没有这个词"]
+    assert (connections[ELASTIC].get_backend().document_frequencies("text", words)
+            == connections[whoosh].get_backend().document_frequencies("text", words))
+
+
+def test_a_document_number_query_puts_the_notice_that_carries_it_first() -> None:
+    hits = list(SearchQuerySet().models(Article).raw_search("沪科合〔2026〕1号")[:1])
+    assert Article.objects.get(pk=hits[0].pk).doc_number == "沪科合〔2026〕1号"
+
+
+# ---------------------------------------------------------------- pages and API on the cluster
+
+def test_the_search_api_answers_with_marked_snippets_and_facets(client: Any) -> None:
+    data = client.get("/api/search", {"q": "人工智能", "region": "上海"}).json()
+    assert data["count"] > 0
+    assert any("<mark>人工智能</mark>" in r["snippet"] for r in data["results"])
+    assert data["facets"]["region"] and data["facets"]["month"]
+    assert all("上海" in r["regions"] for r in data["results"])
+
+
+def test_the_search_page_and_a_one_character_query(client: Any) -> None:
+    page = run_search(SearchState(q="芯"))
+    assert page.count > 0 and "芯" in page.terms
+    response = client.get("/search/", {"q": "芯"})
+    assert response.status_code == 200 and "<mark>芯</mark>" in response.content.decode()
+
+
+# ---------------------------------------------------------------- writes reach the cluster
+
+def test_a_save_is_searchable_within_a_second(corpus: Any, django_capture_on_commit_callbacks: Any) -> None:
+    started = time.monotonic()
+    corpus(("新型存储芯片问世", "复旦团队研发二维半导体芯片。"), ("人才政策", "引进青年科学家。"))
+    assert [r["title"] for r in run_search(SearchState(q="芯片")).results] == ["新型存储芯片问世"]
+    assert time.monotonic() - started < 1.0
+    article = Article.objects.get(title="人才政策")
+    with django_capture_on_commit_callbacks(execute=True):
+        article.status = Article.Status.HIDDEN
+        article.save()
+    assert run_search(SearchState(q="人才政策")).count == 0
+
+
+def test_an_import_is_searchable_within_a_second(es_index: ArchiveSearchBackend, tmp_path: Any,
+                                                  django_capture_on_commit_callbacks: Any) -> None:
+    path = tmp_path / "wechat.json"
+    path.write_text(json.dumps([{
+        "文章标识符aid": "es-cluster-1", "标题title": "量子传感器件研制成功",
+        "链接url": "https://mp.weixin.qq.com/s?__biz=MzA5&mid=1&idx=1", "时间time": "2026/2/5", "公众号名称": "上海科技",
+        "finalContent": "研究团队研制出新型量子传感器件，灵敏度大幅提升。\r" * 3
+                        + "该器件可用于精密测量和医学成像，已完成中试验证，预计明年实现量产。"}], ensure_ascii=False), encoding="utf-8")
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_articles", str(path), verbosity=0)
+    assert [r["title"] for r in run_search(SearchState(q="量子传感器件")).results] == ["量子传感器件研制成功"]
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_rebuild_builds_a_new_index_and_moves_the_alias(es_index: ArchiveSearchBackend) -> None:
+    first = rebuild(procs=1)
+    assert first.count == Article.objects.searchable().count()
+    second = rebuild(procs=1)
+    aliased = list(es_index.conn.indices.get_alias(name=es_index.index_name))
+    assert aliased == [second.build]
+    kept = set(es_index.conn.indices.get(index=f"{es_index.index_name}-*"))
+    assert first.build in kept  # the last good index stays until the next rebuild
+    assert SearchQuerySet().models(Article).count() == first.count
+
+
+# ---------------------------------------------------------------- the cluster unreachable
+
+def test_an_unreachable_cluster_answers_503_and_other_pages_still_work(client: Any) -> None:
+    info = connections.connections_info[ELASTIC]
+    live = info["URL"]
+    info["URL"] = "http://127.0.0.1:9"  # nothing listens there
+    connections.reload(ELASTIC)
+    try:
+        with pytest.raises(IndexUnavailable):
+            SearchQuerySet().models(Article).raw_search("科技").count()
+        assert client.get("/api/search", {"q": "科技"}).status_code == 503
+        article = Article.objects.searchable().first()
+        assert client.get(f"/articles/{article.pk}/").status_code == 200
+    finally:
+        info["URL"] = live
+        connections.reload(ELASTIC)
