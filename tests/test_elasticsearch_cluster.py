@@ -22,6 +22,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from haystack.query import SearchQuerySet
 from archive.models import Article
 from discovery.service import run_search
 from discovery.state import SearchState
+from search import index_queue
 from search.backends.base import ArchiveSearchBackend, IndexUnavailable
 from search.indexing import article_index
 from search.rebuilding import rebuild
@@ -278,17 +280,35 @@ def test_a_rebuild_builds_a_new_index_and_moves_the_alias(es_index: ArchiveSearc
 
 # ---------------------------------------------------------------- the cluster unreachable
 
-def test_an_unreachable_cluster_answers_503_and_other_pages_still_work(client: Any) -> None:
+@contextmanager
+def cluster_unreachable() -> Iterator[None]:
+    """Point the default connection at a port where nothing listens, keeping its index name."""
     info = connections.connections_info[ELASTIC]
     live = info["URL"]
-    info["URL"] = "http://127.0.0.1:9"  # nothing listens there
+    info["URL"] = "http://127.0.0.1:9"
     connections.reload(ELASTIC)
     try:
+        yield
+    finally:
+        info["URL"] = live
+        connections.reload(ELASTIC)
+
+
+def test_a_save_while_the_cluster_is_unreachable_commits_and_waits_in_the_queue(
+        es_index: ArchiveSearchBackend, django_capture_on_commit_callbacks: Any) -> None:
+    with cluster_unreachable(), django_capture_on_commit_callbacks(execute=True):
+        make_article("氢能重卡示范运营", "首批氢能重卡投入港口运输。")
+    assert Article.objects.filter(title="氢能重卡示范运营").exists()  # the save committed
+    assert index_queue.waiting() >= 1
+    assert run_search(SearchState(q="氢能重卡")).count == 0
+    assert index_queue.flush().ok  # the cluster is back: the next flush applies the queue
+    assert [r["title"] for r in run_search(SearchState(q="氢能重卡")).results] == ["氢能重卡示范运营"]
+
+
+def test_an_unreachable_cluster_answers_503_and_other_pages_still_work(client: Any) -> None:
+    with cluster_unreachable():
         with pytest.raises(IndexUnavailable):
             SearchQuerySet().models(Article).raw_search("科技").count()
         assert client.get("/api/search", {"q": "科技"}).status_code == 503
         article = Article.objects.searchable().first()
         assert client.get(f"/articles/{article.pk}/").status_code == 200
-    finally:
-        info["URL"] = live
-        connections.reload(ELASTIC)
