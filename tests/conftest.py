@@ -56,47 +56,19 @@ def live_archive_env(live_archive):
 @pytest.fixture(scope="session")
 def live_archive():
     """Serve a freshly set-up archive (own database and index) with gunicorn; yield its URL."""
-    var = Path(tempfile.mkdtemp(prefix="archive-live-"))
-    env = {**os.environ, "ARCHIVE_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "PYTHONUNBUFFERED": "1"}
-    live_db = _live_database(env)
-    py = sys.executable
-    for args in (["migrate", "--noinput"], ["import_articles", str(FIXTURES)],
-                 ["rebuild_index", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run([py, "manage.py", *args, "--verbosity", "0"], cwd=ROOT, env=env, check=True)
-    port = _free_port()
-    gunicorn = Path(py).with_name("gunicorn")
-    proc = subprocess.Popen([str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                             "--workers", "2"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=open(var / "gunicorn.log", "w"))
-    url = f"http://127.0.0.1:{port}"
-    _LIVE["env"] = env
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/api/search", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("gunicorn did not start: " + (var / "gunicorn.log").read_text())
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    shutil.rmtree(var, ignore_errors=True)
-    if live_db:
-        live_db.drop()
+    with serve_archive("archive-live", editors=()) as live:
+        _LIVE["env"] = live.env
+        yield live.url
 
 
 class _PostgresDatabase:
     """A database of its own on the PostgreSQL server of DATABASE_URL, for the served copy."""
 
-    def __init__(self, url):
+    def __init__(self, url, name):
         import dj_database_url
 
         self.params = dj_database_url.parse(url)
-        self.name = f"archive_live_{os.getpid()}"
+        self.name = f"{name.replace('-', '_')}_{os.getpid()}"
         self.url = url.rsplit("/", 1)[0] + "/" + self.name
         self._execute(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
 
@@ -111,17 +83,6 @@ class _PostgresDatabase:
 
     def drop(self):
         self._execute(f'DROP DATABASE IF EXISTS "{self.name}"')
-
-
-def _live_database(env):
-    """Give the served copy its own database: a SQLite file under its var dir, or a PostgreSQL db."""
-    url = env.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        db = _PostgresDatabase(url)
-        env["DATABASE_URL"] = db.url
-        return db
-    env.pop("DATABASE_URL", None)
-    return None
 
 
 @pytest.fixture(scope="session")
@@ -196,57 +157,65 @@ def _own_database(env, name):
     if not url.startswith("postgres"):
         env.pop("DATABASE_URL", None)
         return None
-    import dj_database_url
-
-    db = _PostgresDatabase.__new__(_PostgresDatabase)
-    db.params, db.name = dj_database_url.parse(url), f"{name}_{os.getpid()}"
-    db.url = url.rsplit("/", 1)[0] + "/" + db.name
-    db._execute(f'DROP DATABASE IF EXISTS "{db.name}"', f'CREATE DATABASE "{db.name}"')
+    db = _PostgresDatabase(url, name)
     env["DATABASE_URL"] = db.url
     return db
 
 
 @contextlib.contextmanager
-def serve_archive(name, *, editors=("editor",), workers=2):
-    """Set up a fresh archive (seeds imported, index built, editors created), serve it with gunicorn."""
+def prepared_archive(name, *, editors=()):
+    """Set up a fresh copy of the archive (seeds imported, index built, editors created); yield it."""
     var = Path(tempfile.mkdtemp(prefix=f"{name}-"))
     env = {**os.environ, "ARCHIVE_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings",
            "PYTHONUNBUFFERED": "1"}
     db = _own_database(env, name)
     live = LiveArchive(None, env, var)
-    proc = None
     try:
         for args in (["migrate", "--noinput"], ["import_articles", str(FIXTURES)],
                      ["rebuild_index", "--noinput"], ["collectstatic", "--noinput"]):
             live.manage(*args, "--verbosity", "0")
-        live.manage("shell", "--verbosity", "0", "-c", (
-            "from django.contrib.auth.models import Group, User\n"
-            "group = Group.objects.get(name='editors')\n"
-            f"for name in {list(editors)!r}:\n"
-            f"    User.objects.create_user(name, password={EDITOR_PASSWORD!r}, is_staff=True).groups.add(group)\n"))
-        port = _free_port()
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind",
-                                 f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"],
-                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=open(var / "gunicorn.log", "w"))
-        live.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(live.url + "/api/search", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("gunicorn did not start: " + (var / "gunicorn.log").read_text())
-                time.sleep(0.2)
+        if editors:
+            live.manage("shell", "--verbosity", "0", "-c", (
+                "from django.contrib.auth.models import Group, User\n"
+                "group = Group.objects.get(name='editors')\n"
+                f"for name in {list(editors)!r}:\n"
+                f"    User.objects.create_user(name, password={EDITOR_PASSWORD!r}, is_staff=True)"
+                ".groups.add(group)\n"))
         yield live
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=10)
         shutil.rmtree(var, ignore_errors=True)
         if db:
             db.drop()
+
+
+@contextlib.contextmanager
+def serve_archive(name, *, editors=("editor",), workers=2):
+    """Serve a prepared copy of the archive with gunicorn; yield it with its URL set."""
+    with prepared_archive(name, editors=editors) as live:
+        port = _free_port()
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind",
+                                 f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"],
+                                cwd=ROOT, env=live.env, stdout=subprocess.DEVNULL,
+                                stderr=open(live.var / "gunicorn.log", "w"))
+        live.url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_serving(live, proc)
+            yield live
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _wait_until_serving(live, proc, seconds=30):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(live.url + "/api/search", timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("gunicorn did not start: " + (live.var / "gunicorn.log").read_text()) from None
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")

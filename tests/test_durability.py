@@ -1,39 +1,19 @@
 """Nothing is lost from search, whatever crashes: real processes, killed with SIGKILL."""
-import contextlib
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, LiveArchive, _own_database
+from tests.conftest import ROOT, prepared_archive
 
 pytestmark = pytest.mark.slow
 
 
-@contextlib.contextmanager
-def scratch_archive(name):
-    """A fresh archive of its own (seeds imported, index built), used through manage.py."""
-    var = Path(tempfile.mkdtemp(prefix=f"{name}-"))
-    env = {**os.environ, "ARCHIVE_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "PYTHONUNBUFFERED": "1"}
-    db = _own_database(env, name)
-    live = LiveArchive(None, env, var)
-    try:
-        for args in (["migrate", "--noinput"], ["import_articles", str(FIXTURES)], ["rebuild_index", "--noinput"],
-                     ["collectstatic", "--noinput"]):
-            live.manage(*args, "--verbosity", "0")
-        yield live
-    finally:
-        shutil.rmtree(var, ignore_errors=True)
-        if db:
-            db.drop()
+scratch_archive = prepared_archive
 
 
 def shell(live, code):
