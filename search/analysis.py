@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jieba
 from whoosh.analysis import Token, Tokenizer
-from whoosh.compat import dumps, loads
 from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE, pack_uint
+
+from search.backends.whoosh.internals import position_deltas
 
 from archive.docnumbers import find_numbers
 
@@ -169,14 +169,11 @@ class ChinesePositions(Positions):
                 positions[term] = [pos]
             else:
                 found.append(pos)
-        boost = self.field_boost
+        boost, encode = self.field_boost, self.encode
         for term, poslist in positions.items():
-            deltas = [b - a for a, b in zip([0] + poslist, poslist)]
-            yield term, len(poslist), len(poslist) * boost, pack_uint(len(deltas)) + dumps(deltas, 2)
+            yield term, len(poslist), len(poslist) * boost, encode(poslist)
 
     def decode_positions(self, valuestring):
         # As Positions.decode_positions, with the running sum of the deltas in C
         # (phrase checks decode one list per candidate document).
-        if not valuestring.endswith(b"."):
-            valuestring += b"."
-        return list(accumulate(loads(valuestring[_INT_SIZE:])))
+        return list(accumulate(position_deltas(valuestring)))

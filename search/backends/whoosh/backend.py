@@ -23,7 +23,7 @@ from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
 from search import querysyntax
-from search.backends.whoosh import engine, integrity
+from search.backends.whoosh import engine, integrity, internals
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import BuildError, build_segments
 from search.backends.base import ArchiveSearchBackend, Build, BuildFailed, IndexUnavailable
@@ -190,15 +190,9 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
     def snapshot(self):
         """Return the engine snapshot of the latest index, reusing it while nothing changed."""
         self._follow_swap()
-        if self._searcher is None:
-            self.index = self.index.refresh()
-            self._searcher = self.index.searcher()
-            self._snapshot = None
-        else:
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._snapshot = None
-            self._searcher = fresh
+        fresh = internals.refreshed_searcher(self.index, self._searcher)
+        if fresh is not self._searcher:
+            self._searcher, self._snapshot = fresh, None
         if self._snapshot is None:
             self._snapshot = engine.Snapshot(self._searcher, storage_key=os.path.realpath(self.path))
         return self._snapshot
