@@ -23,7 +23,7 @@ from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
 from search import querysyntax
-from search.backends.whoosh import engine, integrity
+from search.backends.whoosh import engine, integrity, proximity
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import build_segments
 from search.backends.base import ArchiveSearchBackend, Build, IndexUnavailable
@@ -261,9 +261,10 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             matched = _intersect(base.mask, filters.values())
             counted = _facets(snap, base.mask, filters, facets or (), date_free_facets)
             end = end_offset if end_offset is not None else int(matched.sum())
-            docnums = snap.top(matched, base.score, end, date_field=field or "published",
+            score = proximity.rerank(snap, parsed.query, matched, base.score)
+            docnums = snap.top(matched, score, end, date_field=field or "published",
                                newest=reverse if field else True, by_date=field is not None)
-            results = [self._result(snap, int(d), base.score, result_class or SearchResult)
+            results = [self._result(snap, int(d), score, result_class or SearchResult)
                        for d in docnums[start_offset:end]]
         except integrity.UNREADABLE as exc:
             raise IndexUnavailable(f"the search index cannot be read: {integrity.describe(exc)}") from exc
