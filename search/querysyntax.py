@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from whoosh import qparser, query
 
 from search.analysis import is_han, query_terms
+from search.synonyms import SynonymTable, current_table, expand
 
 SEARCH_FIELDS = ("title", "text", "docno")
 FIELD_BOOSTS = {"title": 4.0, "text": 1.0, "docno": 10.0}
@@ -38,6 +39,7 @@ class ParsedQuery:
     terms: list = field(default_factory=list)
     fallback: bool = False
     truncated: bool = False
+    added: list = field(default_factory=list)  # synonyms.Added: words searched with their synonyms
 
     @property
     def matches_all(self):
@@ -65,18 +67,19 @@ _parsed: OrderedDict = OrderedDict()
 _parsed_lock = threading.Lock()
 
 
-def parse_cached(text, schema, parser=None):
-    """Return parse(text, schema, parser), remembering the last few queries.
+def parse_cached(text, schema, parser=None, *, synonyms=True):
+    """Return parse(text, schema, parser), with the synonyms unless told not to, remembering the last few queries.
 
     A search page needs the parsed query for its results, its terms to mark,
     and its notices: this makes all of them one parse.
     """
-    key = (text, id(schema))
+    table = current_table() if synonyms else None
+    key = (text, id(schema), table.version if table else None)
     with _parsed_lock:
         if key in _parsed:
             _parsed.move_to_end(key)
             return _parsed[key]
-    parsed = parse(text, schema, parser)
+    parsed = parse(text, schema, parser, synonyms=table)
     with _parsed_lock:
         _parsed[key] = parsed
         while len(_parsed) > _PARSED_CACHE_SIZE:
@@ -84,8 +87,8 @@ def parse_cached(text, schema, parser=None):
     return parsed
 
 
-def parse(text, schema, parser=None):
-    """Return a ParsedQuery for text; an empty text matches every document."""
+def parse(text, schema, parser=None, *, synonyms: SynonymTable | None = None):
+    """Return a ParsedQuery for text, words OR'ed with their synonyms; an empty text matches every document."""
     text = fold_keyboard(text or "").strip()
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
@@ -96,7 +99,7 @@ def parse(text, schema, parser=None):
     fallback = tidy != " ".join(_canonical(c) for c in _CHUNK_RE.findall(text))
     if tidy is None:
         q, fallback = _plain_words(text), True
-        return _finish(q, fallback, truncated)
+        return _finish(q, fallback, truncated, synonyms)
     if not tidy:
         return ParsedQuery(query.NullQuery, fallback=True, truncated=truncated)
     excluded = only_exclusions(tidy)
@@ -110,7 +113,7 @@ def parse(text, schema, parser=None):
     else:
         if excluded:
             q = query.AndNot(query.Every(), q)
-    return _finish(q, fallback, truncated)
+    return _finish(q, fallback, truncated, synonyms)
 
 
 def only_exclusions(tidy):
@@ -160,12 +163,15 @@ def _canonical(chunk):
     return _FIELD_PREFIX_RE.sub(lambda m: m.group(1) + m.group(2).lower() + ":", chunk)
 
 
-def _finish(q, fallback, truncated):
+def _finish(q, fallback, truncated, synonyms=None):
+    added = []
+    if synonyms is not None:
+        q, added = expand(q, synonyms)
     q = q.accept(_widen_single_characters)
     terms = sorted({t.decode() if isinstance(t, bytes) else t
                     for f, t in _wanted_terms(q) if f in SEARCH_FIELDS}, key=len, reverse=True)
     terms += [c for c in _single_chars(q) if c not in terms]
-    return ParsedQuery(q, terms=terms, fallback=fallback, truncated=truncated)
+    return ParsedQuery(q, terms=terms, fallback=fallback, truncated=truncated, added=added)
 
 
 def _wanted_terms(q):

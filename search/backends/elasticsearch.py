@@ -100,14 +100,14 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
                 doc[name] = tokenized(doc[name])
         return doc
 
-    def parse_query(self, query_string):
+    def parse_query(self, query_string, *, synonyms=True):
         """Parse a researcher's query with the archive's syntax (as the Whoosh backend does)."""
         if self._parse_schema is None:
             from whoosh.fields import Schema, TEXT
 
             self._parse_schema = Schema(**{name: TEXT(analyzer=ChineseAnalyzer(), phrase=True)
                                            for name in querysyntax.SEARCH_FIELDS})
-        return querysyntax.parse_cached(query_string, self._parse_schema)
+        return querysyntax.parse_cached(query_string, self._parse_schema, synonyms=synonyms)
 
     # -- the archive's contract -------------------------------------------
     def update_and_remove(self, index, objs, remove_ids, *, build=None):
@@ -232,8 +232,9 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return [] if health.get("status") in ("green", "yellow") else [f"index health {health.get('status')}"]
 
     def build_search_kwargs(self, query_string, sort_by=None, facets=None, term_filters=None,
-                            date_range=None, **kwargs):
-        parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string)
+                            date_range=None, aside=None, literal=False, **kwargs):
+        parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string,
+                                  synonyms=not literal)
         body = super().build_search_kwargs("*:*", sort_by=sort_by, **kwargs)
         text_query = query_dsl(parsed.query)
         if "bool" in body["query"]:  # the model filter haystack adds
@@ -252,16 +253,24 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
             filters["published"] = {"range": {"published": bounds}}
         if filters:
             body["post_filter"] = {"bool": {"filter": list(filters.values())}}
+        set_aside = [{"terms": {name: list(values)}} for name, values in (aside or {}).items() if values]
         if facets:
             body["aggs"] = {
                 name: {"meta": {"_type": "archive_terms"},
-                       "filter": {"bool": {"filter": [f for key, f in filters.items() if key != name]}},
+                       "filter": {"bool": {"filter": [f for key, f in filters.items() if key != name],
+                                           "must_not": set_aside}},
                        "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
                 for name in facets}
         body["track_total_hits"] = True
         if not sort_by:
             body["sort"] = ([{"published": {"order": "desc"}}] if parsed.matches_all
                             else ["_score", {"published": {"order": "desc"}}])
+        if set_aside:  # documents set aside come after all others, whatever the sort
+            body["sort"] = [{"_script": {"type": "number", "order": "asc", "script": {
+                "source": "for (f in params.aside.keySet()) { if (doc.containsKey(f) && !doc[f].empty"
+                          " && params.aside[f].contains(doc[f].value)) { return 1; } } return 0;",
+                "params": {"aside": {name: list(values) for name, values in aside.items()}}}}},
+                *(body.get("sort") or ["_score"])]
         return body
 
     def _process_results(self, raw_results, highlight=False, result_class=None, distance_point=None,

@@ -45,8 +45,9 @@ def term_groups(q: wq.Query) -> list[list[str]]:
     if isinstance(q, SynonymOr):
         return term_groups(q.subqueries[0])
     if isinstance(q, wq.And):
-        if q.subqueries and all(isinstance(s, wq.Term) for s in q.subqueries):
-            terms = [_text(s.text) for s in q.subqueries if s.fieldname == FIELD]
+        typed = [_typed(s) for s in q.subqueries]
+        if typed and all(isinstance(s, wq.Term) for s in typed):  # one word jieba split
+            terms = [_text(s.text) for s in typed if s.fieldname == FIELD]
             return [terms] if terms else []
         return [g for s in q.subqueries for g in term_groups(s)]
     if isinstance(q, wq.Or):
@@ -152,6 +153,11 @@ def _segment_positions(reader, term, docs):
                 return
         if matcher.id() == doc:
             yield doc, matcher.value_as("positions")
+
+
+def _typed(q):
+    """Return a word as typed: the first subquery of one OR'ed with its synonyms."""
+    return q.subqueries[0] if isinstance(q, SynonymOr) else q
 
 
 def _text(value):
