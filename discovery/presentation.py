@@ -82,6 +82,12 @@ def synonym_notice(page):
             "literal_url": page.state.query_string(literal=True)}
 
 
+def did_you_mean(page):
+    """Return [{word, typed, count, url}]: nearby indexed words for a search with few or no hits."""
+    return [{"word": s.word, "typed": s.typed, "count": s.count,
+             "url": page.state.query_string(q=s.query, literal=False)} for s in page.suggestions]
+
+
 def tool_links(state):
     """Return {name: URL} of the exports, feeds and trends for the same search (page dropped)."""
     query = state.query_string(page=1)
@@ -117,6 +123,7 @@ def search_context(page):
         "export_capped": page.count > EXPORT_LIMIT,
         "hl_query": "?" + urlencode([("hl", t) for t in page.terms[:10]]) if page.terms else "",
         "synonyms": synonym_notice(page),
+        "did_you_mean": did_you_mean(page),
         "state_with_synonyms_url": state.query_string(literal=False),
         "relaxations": relaxation_items(page) if not page.count and (state.has_filters or page.terms) else [],
     }
@@ -130,6 +137,7 @@ def api_payload(page):
         "num_pages": page.num_pages,
         "query_retried_as_words": page.fallback,
         "synonyms_added": {a.word: list(a.synonyms) for a in page.added},
+        "did_you_mean": [{key: item[key] for key in ("word", "count", "url")} for item in did_you_mean(page)],
         "results": [{key: (str(value) if key == "snippet" else value)
                      for key, value in item.items() if key not in PAGE_ONLY_KEYS}
                     for item in page.results],

@@ -11,9 +11,11 @@ from discovery import snippets
 from discovery.facets import display_value, value_facets
 from search.search_indexes import FACET_FIELDS
 from discovery.state import FILTER_PARAMS
+from search import spelling
 from search.indexing import backend
 
 PAGE_SIZE = 20
+FEW_HITS = 2  # at most this many results: suggest nearby words (did you mean)
 SORT_FIELDS = {"newest": "-published", "oldest": "published"}
 ALL_FACETS = tuple(FACET_FIELDS)
 # A deadline filter value no document has: "open now" when nothing is open.
@@ -34,6 +36,7 @@ class SearchPage:
     fallback: bool = False
     relaxed: dict = field(default_factory=dict)  # filter param -> hits without it ("q": query alone)
     added: list = field(default_factory=list)  # search.synonyms.Added: words searched with synonyms
+    suggestions: list = field(default_factory=list)  # search.spelling.Suggestion, for few or no hits
 
     @property
     def page(self):
@@ -156,6 +159,8 @@ def run_search(state, *, today=None):
         fallback=parsed.fallback,
         relaxed=relaxed_counts(facet_data.get("relaxed", {})),
         added=list(parsed.added),
+        suggestions=spelling.suggest(state.q, backend().document_frequencies)
+        if state.q and count <= FEW_HITS else [],
     )
 
 
