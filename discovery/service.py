@@ -37,6 +37,7 @@ class SearchPage:
     relaxed: dict = field(default_factory=dict)  # filter param -> hits without it ("q": query alone)
     added: list = field(default_factory=list)  # search.synonyms.Added: words searched with synonyms
     suggestions: list = field(default_factory=list)  # search.spelling.Suggestion, for few or no hits
+    bodiless: int = 0  # results without body text (found by title; not in the facet counts)
 
     @property
     def page(self):
@@ -159,6 +160,7 @@ def run_search(state, *, today=None):
         fallback=parsed.fallback,
         relaxed=relaxed_counts(facet_data.get("relaxed", {})),
         added=list(parsed.added),
+        bodiless=int(facet_data.get("aside", {}).get("count", 0)),
         suggestions=spelling.suggest(state.q, backend().document_frequencies)
         if state.q and count <= FEW_HITS else [],
     )

@@ -265,6 +265,7 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             matched = _intersect(base.mask, filters.values())
             apart = _aside_mask(snap, aside)
             counted = _facets(snap, base.mask & ~apart, filters, facets or (), date_free_facets)
+            counted["aside"] = {"count": int((matched & apart).sum())}
             end = end_offset if end_offset is not None else int(matched.sum())
             score = proximity.rerank(snap, parsed.query, matched, base.score)
             docnums = []
