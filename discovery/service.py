@@ -20,7 +20,7 @@ SORT_FIELDS = {"newest": "-published", "oldest": "published"}
 ALL_FACETS = tuple(FACET_FIELDS)
 # A deadline filter value no document has: "open now" when nothing is open.
 NO_DEADLINE = "none"
-HAS_BODY, WITH_BODY, NO_BODY = "has_body", "1", "0"
+HAS_BODY, WITH_BODY, NO_BODY = "has_body", "yes", "no"
 
 
 @dataclass

@@ -21,7 +21,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     cited = KeywordListField()
     issuers = KeywordListField()
     deadline = KeywordListField()  # "YYYY-MM-DD", none for articles without one
-    # "0" for an article whose body is empty or only boilerplate: found by its title alone,
+    # "no" for an article whose body is empty or only boilerplate: found by its title alone,
     # ranked after the others, left out of facets, browsing and exports unless asked for.
     has_body = KeywordField()
     published = indexes.DateField(model_attr="published")
@@ -45,7 +45,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return "\n".join([obj.title, obj.source.name, obj.original_outlet, obj.doc_number, obj.body])
 
     def prepare_has_body(self, obj):
-        return "0" if obj.is_empty else "1"
+        return "no" if obj.is_empty else "yes"
 
     def prepare_month(self, obj):
         return obj.published.strftime("%Y-%m")
