@@ -19,7 +19,7 @@ from whoosh import query as wq
 from search.analysis import query_terms
 
 RELOAD_SECONDS = 30.0
-SEARCH_FIELDS = ("title", "text", "docno")
+SEARCH_FIELDS = ("title", "text", "docno")  # as search.querysyntax, which imports this module
 
 
 class SynonymOr(wq.Or):
