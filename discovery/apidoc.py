@@ -29,6 +29,11 @@ PARAMETERS = [
      "description": "Published on or before (YYYY-MM-DD)."},
     {"name": "deadline", "schema": {"type": "string", "enum": ["open", "any"]},
      "description": "Calls for applications: open = deadline today or later; any = has a deadline."},
+    {"name": "literal", "schema": {"type": "string", "enum": ["1"]},
+     "description": "1: search the words as typed, without the editors' synonyms (同义词)."},
+    {"name": "empty", "schema": {"type": "string", "enum": ["1"]}, "description": (
+        "1: include articles without body text in browsing, facets and exports too. Without it "
+        "they are found by their title only, listed after the others (has_body: false) and not counted in facets.")},
     {"name": "sort", "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"]},
      "description": "Default: relevance with a query, newest without."},
     {"name": "page", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
@@ -57,6 +62,7 @@ RESULT = {"type": "object", "properties": {
     "cited_numbers": {"type": "array", "items": {"type": "string"}},
     "deadline": {"type": ["string", "null"], "format": "date", "description": "Application deadline."},
     "snippet": {"type": "string", "description": "HTML: matches in <mark>, everything else escaped."},
+    "has_body": {"type": "boolean", "description": "False: the body is empty or only boilerplate (found by title)."},
 }}
 SEARCH_RESPONSE = {"type": "object", "required": ["count", "page", "results", "facets"], "properties": {
     "count": {"type": "integer", "description": "Results in the whole result set."},

@@ -25,6 +25,8 @@ class SearchState:
     deadline: str = ""
     sort: str = ""
     page: int = 1
+    literal: bool = False  # the words as typed, without the editors' synonyms
+    empty: bool = False  # articles without body text too, in browsing, facets and exports
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -33,7 +35,8 @@ class SearchState:
                    **{name: tuple(data.get(name) or ()) for name in FILTER_PARAMS},
                    date_from=data.get("date_from"), date_to=data.get("date_to"),
                    deadline=data.get("deadline") or "",
-                   sort=data.get("sort") or "", page=data.get("page") or 1)
+                   sort=data.get("sort") or "", page=data.get("page") or 1,
+                   literal=data.get("literal") == "1", empty=data.get("empty") == "1")
 
     @property
     def effective_sort(self):
@@ -63,6 +66,10 @@ class SearchState:
             items.append(("to", self.date_to.isoformat()))
         if self.deadline:
             items.append(("deadline", self.deadline))
+        if self.literal:
+            items.append(("literal", "1"))
+        if self.empty:
+            items.append(("empty", "1"))
         if self.sort:
             items.append(("sort", self.sort))
         if self.page and self.page != 1:
@@ -87,7 +94,7 @@ class SearchState:
 
     def cleared(self):
         """Return the state without any filter, keeping the query and the sort."""
-        return SearchState(q=self.q, sort=self.sort)
+        return SearchState(q=self.q, sort=self.sort, literal=self.literal, empty=self.empty)
 
     def month_query(self, month):
         """Return the query string narrowed to one month ("2025-10"), within the current range."""

@@ -110,6 +110,27 @@ def tokenize(text, *, mode="index"):
     return out
 
 
+_dictionary_chars = None
+
+
+def is_dictionary_word(word):
+    """Return True when jieba's dictionaries (domain words included) hold word."""
+    return bool(get_jieba().FREQ.get(word))
+
+
+def dictionary_characters(limit=8000):
+    """Return the Chinese characters of the dictionary words, most used first (at most limit)."""
+    global _dictionary_chars
+    if _dictionary_chars is None:
+        weight = {}
+        for word, freq in get_jieba().FREQ.items():
+            if freq:
+                for char in word:
+                    weight[char] = weight.get(char, 0) + freq
+        _dictionary_chars = sorted((c for c in weight if is_han(c)), key=lambda c: -weight[c])
+    return _dictionary_chars[:limit]
+
+
 def query_terms(text):
     """Return the terms a query string is searched for, in order."""
     return [term for term, _, _, _ in tokenize(text, mode="query")]

@@ -122,7 +122,7 @@ class TopicAdmin(SimpleHistoryAdmin):
         """Show untagged articles, unused topics and frequent terms of untagged articles."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        searchable = Article.objects.searchable()
+        searchable = Article.objects.with_body()
         untagged = searchable.filter(topics__isnull=True)
         unused = Topic.objects.annotate(n=Count("articletopic")).filter(n=0).order_by("name")
         return TemplateResponse(request, "admin/archive/topic/report.html", {
@@ -145,7 +145,7 @@ def suggested_terms(limit=REPORT_TERMS):
     Words already in a topic's rules, source names and stop words are left out:
     what remains are candidates for new keyword rules.
     """
-    searchable = Article.objects.searchable()
+    searchable = Article.objects.with_body()
     sample = _documents(searchable.filter(topics__isnull=True), REPORT_SAMPLE)
     if not sample:
         return []
