@@ -144,6 +144,7 @@ def test_synonyms_literal_and_set_aside_documents_translate(backend):
     body = backend.build_search_kwargs("人工智能", facets={"source": {}}, aside={"has_body": ("no",)})
     assert body["aggs"]["source"]["filter"]["bool"]["must_not"] == [{"terms": {"has_body": ["no"]}}]
     assert body["sort"][0]["_script"]["script"]["params"] == {"aside": {"has_body": ["no"]}}
-    assert body["sort"][1:] == ["_score", {"published": {"order": "desc"}}]
+    assert body["sort"][1:] == [{"_score": {"order": "desc"}}, {"published": {"order": "desc"}},
+                                {"archive_pk": {"order": "asc"}}]
     complement = query_dsl(backend.parse_query("-人工智能").query)
     assert complement["bool"]["must"] == [{"match_all": {}}] and complement["bool"]["must_not"]
