@@ -5,6 +5,8 @@ from datetime import date
 
 from django.utils.http import urlencode
 
+from archive.text_safety import clean_text
+
 # Repeatable filters: values in one combine with OR, filters with AND.
 FILTER_PARAMS = ("source", "topic", "region", "kind", "issuer", "cites")
 DEADLINE_CHOICES = ("open", "any")
@@ -29,8 +31,9 @@ class SearchState:
 
     @classmethod
     def from_cleaned(cls, data):
-        return cls(q=(data.get("q") or "").strip(),
-                   **{name: tuple(data.get(name) or ()) for name in FILTER_PARAMS},
+        # Control characters never enter the state: titles, feeds and links built from it stay valid XML.
+        return cls(q=clean_text(data.get("q") or "").strip(),
+                   **{name: tuple(clean_text(v) for v in data.get(name) or ()) for name in FILTER_PARAMS},
                    date_from=data.get("date_from"), date_to=data.get("date_to"),
                    deadline=data.get("deadline") or "",
                    sort=data.get("sort") or "", page=data.get("page") or 1)
