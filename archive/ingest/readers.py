@@ -3,6 +3,7 @@ import codecs
 import json
 from pathlib import Path
 
+from archive.ingest.archive_export import is_export_record
 from archive.ingest.errors import FileRejected
 from archive.ingest.pages import RawRecord, split_page
 
@@ -79,7 +80,7 @@ def _json_lines(text):
 
 
 def read_records(path, *, year=None, source=None):
-    """Return the format ("json", "jsonl" or "text") and raw records of the file at path."""
+    """Return the format ("json", "jsonl", "text" or "archive") and raw records of the file at path."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -91,9 +92,14 @@ def read_records(path, *, year=None, source=None):
         value = json.loads(text)
     except json.JSONDecodeError as error:
         if (records := _json_lines(text)) is not None:
-            return "jsonl", records
+            return _export_or("jsonl", records)
         raise FileRejected(
             f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
     items = value if isinstance(value, list) else [value]
-    return "json", [RawRecord(number, item) for number, item in enumerate(items, 1)]
+    return _export_or("json", [RawRecord(number, item) for number, item in enumerate(items, 1)])
+
+
+def _export_or(fmt, records):
+    """Return ("archive", records) for a file written by export_archive, else (fmt, records)."""
+    return ("archive", records) if records and is_export_record(records[0].value) else (fmt, records)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from archive.ingest.archive_export import restore_records
 from archive.ingest.drafts import draft_from_record
 from archive.ingest.errors import RecordRejected
 from archive.ingest.extract import source_region
@@ -45,6 +46,8 @@ class ImportRun:
         Raises FileRejected when the file cannot be read; nothing is written then.
         """
         fmt, records = read_records(path, year=year, source=source)
+        if fmt == "archive":  # written by export_archive: restored as exported, not normalized again
+            return self._restore(path, records, dry_run=dry_run)
         report = FileReport(path=str(path), format=fmt)
         self.sources = {}  # Source rows may be rolled back with a file: cache per file
         seen_keys, seen_hashes = set(self.seen_keys), set(self.seen_hashes)
@@ -66,6 +69,15 @@ class ImportRun:
                 transaction.set_rollback(True)
         # A dry run carries what it saw too, so its counts match a real run's.
         self.seen_keys, self.seen_hashes = seen_keys, seen_hashes
+        return report
+
+    def _restore(self, path, records, *, dry_run):
+        report = FileReport(path=str(path), format="archive")
+        with transaction.atomic():
+            counts, report.rejected = restore_records(records, batch=self.batch)
+            if dry_run:
+                transaction.set_rollback(True)
+        report.counts.update(counts)
         return report
 
     def _upsert(self, draft, seen_keys, seen_hashes):
