@@ -126,3 +126,21 @@ def month_bounds(month):
     """Return (first day, last day) of a "YYYY-MM" month."""
     year, mon = (int(x) for x in month.split("-"))
     return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+# Export options: not part of the search state (no page links carry them); read by /export.csv and /export.json.
+EXPORT_BODY_PARAM = "body"
+_TRUE, _FALSE = ("1", "true", "yes"), ("", "0", "false", "no")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    body: bool = False  # include each article's full text
+
+    @classmethod
+    def from_query(cls, query):
+        """Return the options of a QueryDict, or raise ValueError naming a bad parameter."""
+        value = query.get(EXPORT_BODY_PARAM, "").strip().lower()
+        if value not in _TRUE + _FALSE:
+            raise ValueError(EXPORT_BODY_PARAM)
+        return cls(body=value in _TRUE)
