@@ -173,8 +173,8 @@ def load_articles(pks, *, defer=("raw",)):
 
 def result_ids(state, *, limit, today=None) -> list[int]:
     """Return the pks of the first limit results of state, in result order, from one search."""
-    sqs = build_queryset(state, today=today, facets=())
-    return [int(hit.pk) for hit in sqs[:limit]]
+    sqs = build_queryset(state, today=today, facets=()).values_list("pk", flat=True)
+    return [int(pk) for pk in sqs[:limit]]
 
 
 def iter_articles(state, *, limit, today=None, chunk=500):

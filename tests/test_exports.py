@@ -113,6 +113,15 @@ def test_an_export_asks_the_engine_once_and_never_reads_the_raw_record(client, m
     assert len(article_reads) == -(-len(rows) // 40) and not any('"raw"' in sql for sql in article_reads)
 
 
+def test_result_ids_are_the_result_order_of_the_full_search():
+    from discovery.service import build_queryset, result_ids
+    from discovery.state import SearchState
+
+    for state in (SearchState(q="人工智能"), SearchState(), SearchState(q="上海", sort="oldest")):
+        assert result_ids(state, limit=10_000) == [int(h.pk) for h in build_queryset(state, facets=())[:10_000]]
+    assert len(result_ids(SearchState(), limit=7)) == 7
+
+
 def test_a_capped_export_says_so(client, monkeypatch):
     monkeypatch.setattr(exports, "EXPORT_LIMIT", 5)
     response = client.get("/export.csv", {"q": "人工智能"})
