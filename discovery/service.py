@@ -180,22 +180,31 @@ def parse_terms(q):
     return backend().parse_query(q).terms
 
 
-def load_articles(pks):
-    """Return the articles with these pks in that order, skipping any deleted since indexing."""
-    articles = (Article.objects.select_related("source").prefetch_related("topics").in_bulk(pks))
+def load_articles(pks, *, defer=("raw",)):
+    """Return the articles with these pks in that order, skipping any deleted since indexing.
+
+    The verbatim record (raw) is left unread unless defer says otherwise: no page shows it.
+    """
+    articles = (Article.objects.select_related("source").prefetch_related("topics").defer(*defer)
+                .in_bulk(pks))
     return [articles[pk] for pk in pks if pk in articles]
 
 
+def result_ids(state, *, limit, today=None) -> list[int]:
+    """Return the pks of the first limit results of state, in result order, from one search."""
+    sqs = build_queryset(state, today=today, facets=()).values_list("pk", flat=True)
+    return [int(pk) for pk in sqs[:limit]]
+
+
 def iter_articles(state, *, limit, today=None, chunk=500):
-    """Yield the articles of the whole result set in result order, at most limit of them."""
-    sqs = build_queryset(state, today=today, facets=())
-    for start in range(0, limit, chunk):
-        hits = sqs.all()[start:min(start + chunk, limit)]  # a fresh clone: no growing cache
-        if not hits:
-            return
-        yield from load_articles([int(hit.pk) for hit in hits])
-        if len(hits) < chunk:
-            return
+    """Yield the articles of the whole result set in result order, at most limit of them.
+
+    The engine is asked once for every id (searching again per chunk redid the
+    query and the sort each time); the rows are then read chunk by chunk.
+    """
+    pks = result_ids(state, limit=limit, today=today)
+    for start in range(0, len(pks), chunk):
+        yield from load_articles(pks[start:start + chunk])
 
 
 def result_items(pks, terms):

@@ -80,6 +80,50 @@ def test_json_export_matches_the_csv(client):
     assert [r["id"] for r in data["results"]] == all_api_ids(client, q="人工智能", source="上海科技")
 
 
+def test_body_1_adds_the_full_text_to_json_and_csv(client):
+    from archive.models import Article
+
+    plain = json.loads(body(client.get("/export.json", {"q": "人工智能"})))
+    data = json.loads(body(client.get("/export.json", {"q": "人工智能", "body": "1"})))
+    assert data["query"] == {"q": ["人工智能"], "body": ["1"]}
+    assert "body" not in plain["results"][0]
+    assert [r["id"] for r in data["results"]] == [r["id"] for r in plain["results"]]
+    texts = dict(Article.objects.filter(pk__in=[r["id"] for r in data["results"]]).values_list("pk", "body"))
+    assert all(r["body"] == texts[r["id"]] for r in data["results"]) and any("\n\n" in t for t in texts.values())
+    assert {k: v for k, v in data["results"][0].items() if k != "body"} == plain["results"][0]
+    rows = read_csv(client.get("/export.csv", {"q": "人工智能", "body": "1"}))
+    assert list(rows[0]) == [*exports.COLUMNS, "body"]
+    assert rows[0]["body"].replace("\r\n", "\n") == texts[int(rows[0]["id"])]
+    assert client.get("/export.json", {"body": "all"}).json()["fields"] == {"body": ["0 or 1"]}
+
+
+def test_an_export_asks_the_engine_once_and_never_reads_the_raw_record(client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.backends.whoosh.backend import ChineseWhooshSearchBackend
+
+    calls = []
+    original = ChineseWhooshSearchBackend.search
+    monkeypatch.setattr(ChineseWhooshSearchBackend, "search",
+                        lambda self, *a, **k: calls.append(k.get("end_offset")) or original(self, *a, **k))
+    monkeypatch.setattr(exports, "READ_CHUNK", 40)
+    with CaptureQueriesContext(connection) as queries:
+        rows = read_csv(client.get("/export.csv", {"body": "1"}))
+    assert len(rows) > 120 and len(calls) == 2  # the count, then every id at once
+    article_reads = [q["sql"] for q in queries if 'FROM "archive_article"' in q["sql"]]
+    assert len(article_reads) == -(-len(rows) // 40) and not any('"raw"' in sql for sql in article_reads)
+
+
+def test_result_ids_are_the_result_order_of_the_full_search():
+    from discovery.service import build_queryset, result_ids
+    from discovery.state import SearchState
+
+    for state in (SearchState(q="人工智能"), SearchState(), SearchState(q="上海", sort="oldest")):
+        assert result_ids(state, limit=10_000) == [int(h.pk) for h in build_queryset(state, facets=())[:10_000]]
+    assert len(result_ids(SearchState(), limit=7)) == 7
+
+
 def test_a_capped_export_says_so(client, monkeypatch):
     monkeypatch.setattr(exports, "EXPORT_LIMIT", 5)
     response = client.get("/export.csv", {"q": "人工智能"})

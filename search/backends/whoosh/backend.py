@@ -273,17 +273,20 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
                 if len(docnums) < end:
                     docnums += snap.top(part, score, end - len(docnums), date_field=field or "published",
                                         newest=reverse if field else True, by_date=field is not None).tolist()
-            results = [self._result(snap, int(d), score, result_class or SearchResult)
+            # values_list() asks for some fields only (exports want ids): convert just those.
+            wanted = set(kwargs["fields"]) if kwargs.get("fields") else None
+            results = [self._result(snap, int(d), score, result_class or SearchResult, wanted)
                        for d in docnums[start_offset:end]]
         except integrity.UNREADABLE as exc:
             raise IndexUnavailable(f"the search index cannot be read: {integrity.describe(exc)}") from exc
         return {"results": results, "hits": int(matched.sum()), "facets": counted,
                 "spelling_suggestion": None}
 
-    def _result(self, snap, docnum, score, result_class):
+    def _result(self, snap, docnum, score, result_class, wanted=None):
         stored = snap.reader.stored_fields(docnum)
         app_label, model_name = stored[DJANGO_CT].split(".")
-        extra = {k: self._to_python(v) for k, v in stored.items() if k not in (ID, DJANGO_CT, DJANGO_ID)}
+        extra = {k: self._to_python(v) for k, v in stored.items()
+                 if k not in (ID, DJANGO_CT, DJANGO_ID) and (wanted is None or k in wanted)}
         value = float(score[docnum]) if score is not None else 0.0
         return result_class(app_label, model_name, stored[DJANGO_ID], value, **extra)
 
