@@ -110,7 +110,7 @@ class Restorer:
         if value.get(MARKER) != FORMAT_VERSION:
             raise ExportRecordError(f"unsupported {MARKER} version {value.get(MARKER)!r}")
         kind = value.get("type")
-        handler = {"topic": self._topic, "source": self._source_line, "article": self._article}.get(kind)
+        handler = {"topic": self._topic, "source": self._source_line, "article": self._article}.get(str(kind))
         if handler is None:
             raise ExportRecordError(f"unknown record type {kind!r}")
         try:
