@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import curation
+from archive.admin.wording import ReadableHistoryMixin
 from archive.index_port import articles_changed
 from archive.models import Article, ArticleTopic, Source, Topic
 from search.analysis import STOP_WORDS, is_han, query_terms
@@ -29,7 +30,7 @@ def _changelist(**params):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "region", "biz", "article_count", "searchable_count"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "biz"]
@@ -64,7 +65,7 @@ class TopicForm(forms.ModelForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     form = TopicForm
     list_display = ["name", "slug", "article_count", "editor_count", "rule_preview"]
     search_fields = ["name", "slug", "rules"]
