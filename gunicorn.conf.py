@@ -6,6 +6,10 @@ articles), and first applies whatever a crash left in the index queue.
 """
 import logging
 
+# A query of 500 Chinese characters is about 4,500 bytes percent-encoded: more than gunicorn's
+# default request line (4,094), so it would get a bare "414" before the form could explain the limit.
+limit_request_line = 8190
+
 
 def post_worker_init(worker):
     from search import index_queue

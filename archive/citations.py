@@ -35,11 +35,16 @@ def _line(text):
 
 
 def reference(article, *, accessed, permalink):
-    """Return the Reference of an article: a notice is authored by its issuing bodies, else its source."""
+    """Return the Reference of an article: a notice is authored by its issuing bodies, else its source.
+
+    A newspaper story has no known author: the paper is where it appeared, not who wrote it,
+    so every format leaves the author out (GB/T 7714 writes 佚名) and names the paper as the container.
+    """
     is_document = bool(article.doc_number and article.issuing_bodies)
     newspaper = article.source.name if article.source.kind == Source.Kind.NEWSPAPER and not article.url else ""
+    authors = list(article.issuing_bodies) if is_document else ([] if newspaper else [article.source.name])
     return Reference(
-        authors=list(article.issuing_bodies) if is_document else [article.source.name],
+        authors=authors,
         title=_line(_MARKER_RE.sub("", article.title)) or _line(article.title),
         doc_number=article.doc_number if is_document else "",
         published=article.published,
@@ -58,7 +63,7 @@ def gbt7714(ref):
     author_text = ", ".join(authors) + (", 等" if len(ref.authors) > MAX_AUTHORS else "")
     title = ref.title + (f": {ref.doc_number}" if ref.doc_number else "")
     if ref.newspaper:
-        return f"佚名. {title}[N]. {ref.newspaper}, {ref.published.isoformat()}."
+        return f"{author_text or '佚名'}. {title}[N]. {ref.newspaper}, {ref.published.isoformat()}."
     return (f"{author_text}. {title}[EB/OL]. ({ref.published.isoformat()})"
             f"[{ref.accessed.isoformat()}]. {ref.url}.")
 
@@ -68,11 +73,11 @@ def _bibtex(text):
 
 
 def bibtex(ref):
-    """Return a BibTeX @misc entry; corporate authors are braced so they are not split into names."""
-    fields = [
-        ("author", " and ".join("{" + _bibtex(a) + "}" for a in ref.authors)),
+    """Return a BibTeX entry (@article for a newspaper story, else @misc); corporate authors are braced."""
+    fields = [("author", " and ".join("{" + _bibtex(a) + "}" for a in ref.authors))] if ref.authors else []
+    fields += [
         ("title", "{" + _bibtex(ref.title) + "}"),
-        ("howpublished", _bibtex(ref.newspaper or ref.source)),
+        ("journal" if ref.newspaper else "howpublished", _bibtex(ref.newspaper or ref.source)),
         ("year", str(ref.published.year)),
         ("month", _MONTHS[ref.published.month - 1]),
         ("date", ref.published.isoformat()),
@@ -87,7 +92,8 @@ def bibtex(ref):
     fields += [("note", _bibtex(ARCHIVE_NAME)), ("language", "chinese")]
     body = ",\n".join(f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
                       for name, value in fields)
-    return f"@misc{{yrd{ref.record_id}_{ref.published.year},\n{body}\n}}\n"
+    entry = "article" if ref.newspaper else "misc"
+    return f"@{entry}{{yrd{ref.record_id}_{ref.published.year},\n{body}\n}}\n"
 
 
 def _ris_date(day):

@@ -1,9 +1,11 @@
 """The OpenAPI description of the search API and its siblings, as data for /api/openapi.json and /help/."""
 import json
 
+from discovery.cite_exports import CITE_LIMIT, MAX_MARKED
 from discovery.exports import BODY_COLUMN, COLUMNS, EXPORT_LIMIT
-from discovery.forms import MAX_PAGE, MAX_VALUE_CHARS, MAX_VALUES
-from discovery.service import PAGE_SIZE
+from discovery.forms import MAX_PAGE, MAX_QUERY, MAX_VALUE_CHARS, MAX_VALUES
+from discovery.service import SERVICE_SORT_LIMIT
+from discovery.state import DEFAULT_PER_PAGE, FACET_SORTS, PER_PAGE_CHOICES, SORTS
 
 
 _LIST = {"type": "array", "items": {"type": "string", "maxLength": MAX_VALUE_CHARS}, "maxItems": MAX_VALUES}
@@ -14,7 +16,7 @@ def _repeatable(name, description):
 
 
 PARAMETERS = [
-    {"name": "q", "schema": {"type": "string", "maxLength": 500}, "description": (
+    {"name": "q", "schema": {"type": "string", "maxLength": MAX_QUERY}, "description": (
         'Query: words (all must match), "exact phrase", OR, -exclude, title:word. '
         "Unparseable input is retried as plain words (query_retried_as_words: true).")},
     _repeatable("source", "Source (WeChat account or newspaper); repeat for OR."),
@@ -34,11 +36,20 @@ PARAMETERS = [
     {"name": "empty", "schema": {"type": "string", "enum": ["1"]}, "description": (
         "1: include articles without body text in browsing, facets and exports too. Without it "
         "they are found by their title only, listed after the others (has_body: false) and not counted in facets.")},
-    {"name": "sort", "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"]},
-     "description": "Default: relevance with a query, newest without."},
+    {"name": "sort", "schema": {"type": "string", "enum": list(SORTS)},
+     "description": ("Default: relevance with a query, newest without. source and title order the whole "
+                     f"result set when it has at most {SERVICE_SORT_LIMIT} results, else newest first.")},
     {"name": "page", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-     "description": f"Page of {PAGE_SIZE} results."},
+     "description": "Page of per_page results."},
+    {"name": "per_page", "schema": {"type": "integer", "enum": list(PER_PAGE_CHOICES),
+                                    "default": DEFAULT_PER_PAGE}, "description": "Results per page."},
+    {"name": "facet_sort", "schema": {"type": "string", "enum": list(FACET_SORTS), "default": "count"},
+     "description": "Order of the facet values on the page: by count (default) or by name."},
 ]
+PAGE_ONLY = ("page", "per_page", "facet_sort")
+MARKED_IDS = {"name": "id", "in": "query", "required": False, "style": "form", "explode": True,
+              "schema": {"type": "array", "items": {"type": "integer"}, "maxItems": MAX_MARKED},
+              "description": "Marked articles to cite; without id, the whole result set of the other parameters."}
 
 
 EXPORT_PARAMETERS = [
@@ -92,7 +103,7 @@ def openapi(server_url="/"):
     """Return the OpenAPI 3.1 document of /api/search, the exports and the feeds."""
     params = _parameters()
     bad = {"description": "Invalid parameters", "content": {"application/json": {"schema": ERROR}}}
-    filters_only = [p for p in params if p["name"] != "page"]
+    filters_only = [p for p in params if p["name"] not in PAGE_ONLY]
     export_params = filters_only + [{"in": "query", "required": False, **p} for p in EXPORT_PARAMETERS]
     return {
         "openapi": "3.1.0",
@@ -119,6 +130,13 @@ def openapi(server_url="/"):
                 "parameters": export_params,
                 "responses": {"200": {"description": "JSON", "content": {"application/json": {}}},
                               "400": bad}}},
+            **{f"/cite.{ext}": {"get": {
+                "summary": f"{label} of the marked articles or of the whole result set (at most {CITE_LIMIT})",
+                "parameters": [*filters_only, MARKED_IDS],
+                "responses": {"200": {"description": label, "content": {media: {}}}, "400": bad}}}
+               for ext, label, media in (("bib", "BibTeX", "application/x-bibtex"),
+                                         ("ris", "RIS", "application/x-research-info-systems"),
+                                         ("txt", "GB/T 7714-2015 reference list", "text/plain"))},
             "/feed.atom": {"get": {
                 "summary": "Atom feed of the newest matching articles",
                 "parameters": filters_only,

@@ -21,12 +21,12 @@ class DocumentRow:
 
 
 def sources():
-    """Return every source with its searchable article count, first and last date; most articles first."""
+    """Return every source holding searchable articles, with their count, first and last date; most articles first."""
     return list(Source.objects.annotate(
         count=Count("articles", filter=_SEARCHABLE),
         first=Min("articles__published", filter=_SEARCHABLE),
         last=Max("articles__published", filter=_SEARCHABLE),
-    ).order_by("-count", "name"))
+    ).filter(count__gt=0).order_by("-count", "name"))  # a source with nothing searchable leads nowhere
 
 
 def topics():

@@ -25,6 +25,7 @@ class Bar:
     height: float
     label: str = ""
     url: str = ""
+    selected: bool = False
 
 
 @dataclass
@@ -35,6 +36,15 @@ class Chart:
     max_value: float
     ticks: list = field(default_factory=list)  # (left %, text)
     max_label: str = ""
+    max_text: str = ""  # the top of the y-axis scale, as text
+
+    @property
+    def mid_text(self):
+        """Return the middle of the y-axis scale as text (the same form as max_text)."""
+        if self.max_text.endswith("%"):
+            return f"{self.max_value / 2:.1%}".replace(".0%", "%")
+        half = self.max_value / 2
+        return str(int(half)) if half == int(half) else f"{half:g}"
 
     @property
     def empty(self):
@@ -84,8 +94,9 @@ def bar_chart(series, *, max_value=None, label=None, url=None):
             url=url(key, value) if url and value else "",
         ))
     slots = max(n, MIN_SLOTS)
+    top_text = str(int(top)) if top == int(top) else f"{top:g}"
     return Chart(width=slots * SLOT, height=HEIGHT, bars=bars, max_value=top,
-                 ticks=year_ticks([key for key, value in series], slots))
+                 ticks=year_ticks([key for key, value in series], slots), max_text=top_text)
 
 
 def month_name(month):
@@ -98,9 +109,22 @@ def count_label(month, n):
     return ngettext("%(month)s：%(n)s 篇", "%(month)s：%(n)s 篇", n) % {"month": month_name(month), "n": n}
 
 
-def month_histogram(state, month_counts):
-    """Return the Chart of the current results per month; each bar narrows the search to its month."""
-    chart = bar_chart(filled(month_counts), label=count_label, url=lambda month, _v: state.month_query(month))
+def month_histogram(state, month_counts, months_any_date=None):
+    """Return the Chart of the current results per month; each bar narrows the search to its month.
+
+    Once one month is chosen, the bars count every month (months_any_date), so the
+    neighbours stay reachable; the chosen bar is marked and clicking it removes the month.
+    """
+    chosen = state.month
+    if chosen and months_any_date:
+        undated = state.replace(date_from=None, date_to=None)
+        chart = bar_chart(filled(months_any_date), label=count_label, url=lambda month, _v: (
+            undated.query_string() if month == chosen else undated.month_query(month)))
+        for bar in chart.bars:
+            bar.selected = bar.key == chosen
+    else:
+        chart = bar_chart(filled(month_counts), label=count_label,
+                          url=lambda month, _v: state.month_query(month))
     chart.max_label = ngettext("最多 %(n)s 篇/月", "最多 %(n)s 篇/月", chart.max_value) % {"n": chart.max_value}
     return chart
 

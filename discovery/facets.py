@@ -65,14 +65,17 @@ def display_value(param, value):
 
 
 def value_facets(state, counts):
-    """Return the Facet of each value facet: counts high to low, selected values kept at zero."""
+    """Return the Facet of each value facet: counts high to low (or by name), selected kept at zero."""
     facets = []
     for param, label in VALUE_FACETS.items():
         pairs = {value: n for value, n in counts.get(param, []) if value and n}
         selected = getattr(state, param)
         for value in selected:
             pairs.setdefault(value, 0)
-        ordered = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+        if state.facet_sort == "name":
+            ordered = sorted(pairs.items(), key=lambda kv: (str(display_value(param, kv[0])), kv[0]))
+        else:
+            ordered = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
         facets.append(Facet(param, label, [
             FacetValue(value, n, value in selected, state.toggle(param, value), display_value(param, value))
             for value, n in ordered]))

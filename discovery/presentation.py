@@ -5,15 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from discovery import charts
 from discovery.exports import EXPORT_LIMIT
+from discovery.service import SERVICE_SORT_LIMIT
 from discovery.facets import (DEADLINE_LABELS, VALUE_FACETS, api_facets, deadline_facet, display_value,
                            value_facets)
-from discovery.state import FILTER_PARAMS
+from discovery.forms import FACET_SORT_LABELS, SORT_LABELS
+from discovery.state import DEFAULT_PER_PAGE, FILTER_PARAMS, PER_PAGE_CHOICES
 from discovery.suggestions import relaxations
 
-SORT_LABELS = (("relevance", _("相关度")), ("newest", _("最新")), ("oldest", _("最早")))
 PAGE_ONLY_KEYS = ("title_html", "kind_label")
 EXPORT_VIEWS = (("csv", "discovery:export_csv"), ("json", "discovery:export_json"), ("atom", "discovery:feed"),
-                ("ics", "discovery:calendar"), ("api", "discovery:api"), ("trends", "discovery:trends"))
+                ("ics", "discovery:calendar"), ("api", "discovery:api"), ("trends", "discovery:trends"),
+                ("cite_bib", "discovery:cite_bib"), ("cite_ris", "discovery:cite_ris"),
+                ("cite_gbt", "discovery:cite_gbt"))
 
 
 def page_numbers(current, total, *, around=2):
@@ -90,21 +93,35 @@ def did_you_mean(page):
 
 def tool_links(state):
     """Return {name: URL} of the exports, feeds and trends for the same search (page dropped)."""
-    query = state.query_string(page=1)
+    query = state.replace(per_page=DEFAULT_PER_PAGE, facet_sort="").query_string(page=1)
     query = "" if query == "?" else query
     return {name: reverse(view) + query for name, view in EXPORT_VIEWS}
+
+
+def view_choices(state):
+    """Return the links of the sort, page-size and facet-order choices: [(key, label, url, current)]."""
+    return {
+        "sort_links": [(key, label, state.query_string(sort=key), key == state.effective_sort)
+                       for key, label in SORT_LABELS.items()],
+        "per_page_links": [(n, str(n), state.query_string(per_page=n), n == state.per_page)
+                           for n in PER_PAGE_CHOICES],
+        "facet_sort_links": [(key, label, state.query_string(facet_sort="" if key == "count" else key) + "#facets",
+                              key == (state.facet_sort or "count")) for key, label in FACET_SORT_LABELS.items()],
+    }
 
 
 def search_context(page):
     """Return the template context for a SearchPage."""
     state = page.state
-    histogram = charts.month_histogram(state, page.month_counts) if page.month_counts else None
+    histogram = (charts.month_histogram(state, page.month_counts, page.months_any_date)
+                 if page.month_counts or state.month else None)
     return {
+        **view_choices(state),
         "page": page,
         "state": state,
         "hidden_params": [(k, v) for k, v in state.params() if k not in ("q", "page", "literal")],
         "facet_hidden_params": [(k, v) for k, v in state.params()
-                                if k in ("q", "from", "to", "sort")],
+                                if k in ("q", "from", "to", "sort", "per_page", "facet_sort")],
         "facets": [f for f in value_facets(state, page.counts) if f.values],
         "deadline_facet": deadline_facet(state, page.deadline_counts),
         "chips": chips(state),
@@ -113,13 +130,15 @@ def search_context(page):
         "years": charts.year_links(state, page.year_counts),
         "months": [(bar.key, bar.value, bar.label, bar.url) for bar in histogram.bars if bar.value]
         if histogram else [],
-        "sort_links": [(key, label, state.query_string(sort=key)) for key, label in SORT_LABELS],
         "page_links": [(n, state.query_string(page=n) if n else None)
                        for n in page_numbers(page.page, page.num_pages)],
         "prev_url": state.query_string(page=page.page - 1),
         "next_url": state.query_string(page=page.page + 1),
         "tools": tool_links(state),
         "export_limit": EXPORT_LIMIT,
+        "sort_limit": SERVICE_SORT_LIMIT,
+        "help_syntax_url": reverse("discovery:help") + "#syntax",
+        "saved_search_query": state.replace(page=1, sort="", per_page=DEFAULT_PER_PAGE, facet_sort="").query_string(),
         "export_capped": page.count > EXPORT_LIMIT,
         "hl_query": "?" + urlencode([("hl", t) for t in page.terms[:10]]) if page.terms else "",
         "synonyms": synonym_notice(page),

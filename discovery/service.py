@@ -1,5 +1,6 @@
 """Run a search for a SearchState and return plain values for pages, exports and the API."""
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -10,17 +11,21 @@ from archive.models import Article
 from discovery import snippets
 from discovery.facets import display_value, value_facets
 from search.search_indexes import FACET_FIELDS
-from discovery.state import FILTER_PARAMS
+from discovery.state import DEFAULT_PER_PAGE, FILTER_PARAMS, SERVICE_SORTS
 from search import spelling
 from search.indexing import backend
 
-PAGE_SIZE = 20
+PAGE_SIZE = DEFAULT_PER_PAGE
 FEW_HITS = 2  # at most this many results: suggest nearby words (did you mean)
-SORT_FIELDS = {"newest": "-published", "oldest": "published"}
+# The engine orders by relevance or date only; source and title are ordered here, over the
+# whole result set, when it has at most this many hits (else the page says so and keeps newest first).
+SERVICE_SORT_LIMIT = 2000
+SORT_FIELDS = {"newest": "-published", "oldest": "published", "source": "-published", "title": "-published"}
 ALL_FACETS = tuple(FACET_FIELDS)
 # A deadline filter value no document has: "open now" when nothing is open.
 NO_DEADLINE = "none"
 HAS_BODY, WITH_BODY, NO_BODY = "has_body", "yes", "no"
+_TITLE_MARKERS_RE = re.compile(r"^(?:【[^】]*】\s*)+")
 
 
 @dataclass
@@ -38,18 +43,29 @@ class SearchPage:
     added: list = field(default_factory=list)  # search.synonyms.Added: words searched with synonyms
     suggestions: list = field(default_factory=list)  # search.spelling.Suggestion, for few or no hits
     bodiless: int = 0  # results without body text (found by title; not in the facet counts)
+    sort_unavailable: bool = False  # source/title asked for a result set too large to order here
+    months_any_date: dict = field(default_factory=dict)  # "YYYY-MM" -> count without the date range
 
     @property
     def page(self):
         return self.state.page
 
     @property
+    def per_page(self):
+        return self.state.per_page
+
+    @property
     def num_pages(self):
-        return max(1, math.ceil(self.count / PAGE_SIZE))
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def past_end(self):
+        """Return True when the page asked for lies beyond the last page of a non-empty result set."""
+        return bool(self.count) and self.page > self.num_pages
 
     @property
     def first_index(self):
-        return (self.page - 1) * PAGE_SIZE + 1 if self.results else 0
+        return (self.page - 1) * self.per_page + 1 if self.results else 0
 
     @property
     def last_index(self):
@@ -138,9 +154,7 @@ def run_search(state, *, today=None):
     today = today or timezone.localdate()
     sqs = build_queryset(state, today=today, bodiless="aside")
     sqs.query.count_facets_without_dates(("month",))
-    start = (state.page - 1) * PAGE_SIZE
-    hits = list(sqs[start:start + PAGE_SIZE])
-    count = sqs.count()
+    pks, count, sort_unavailable = _page_pks(sqs, state)
     facet_data = sqs.facet_counts()
     counts = {param: list(facet_data.get("fields", {}).get(FACET_FIELDS[param], [])) for param in ALL_FACETS}
     months_any_date = facet_data.get("without_dates", {}).get(FACET_FIELDS["month"], counts["month"])
@@ -151,7 +165,7 @@ def run_search(state, *, today=None):
     return SearchPage(
         state=state,
         count=count,
-        results=result_items([int(hit.pk) for hit in hits], parsed.terms),
+        results=result_items(pks, parsed.terms),
         counts=counts,
         month_counts=dict(sorted(counts["month"])),
         year_counts=dict(sorted(years.items())),
@@ -163,7 +177,34 @@ def run_search(state, *, today=None):
         bodiless=int(facet_data.get("aside", {}).get("count", 0)),
         suggestions=spelling.suggest(state.q, backend().document_frequencies)
         if state.q and count <= FEW_HITS else [],
+        sort_unavailable=sort_unavailable,
+        months_any_date=dict(sorted(months_any_date)),
     )
+
+
+def _page_pks(sqs, state):
+    """Return (pks of the page, result count, sort_unavailable) from the one evaluation of sqs."""
+    start, size = (state.page - 1) * state.per_page, state.per_page
+    if state.effective_sort not in SERVICE_SORTS:
+        hits = list(sqs[start:start + size])
+        return [int(hit.pk) for hit in hits], sqs.count(), False
+    hits = list(sqs[0:SERVICE_SORT_LIMIT])  # newest first: the tie order within a source or title
+    count = sqs.count()
+    pks = [int(hit.pk) for hit in hits]
+    if count > SERVICE_SORT_LIMIT:
+        return pks[start:start + size], count, True
+    return ordered_pks(hits, state.effective_sort)[start:start + size], count, False
+
+
+def ordered_pks(hits, sort):
+    """Return the pks of hits (newest first) stably ordered by source name or by title."""
+    pks = [int(hit.pk) for hit in hits]
+    if sort == "source":
+        names = {int(hit.pk): getattr(hit, "source", "") or "" for hit in hits}
+    else:
+        names = {pk: _TITLE_MARKERS_RE.sub("", title).strip() for pk, title in
+                 Article.objects.filter(pk__in=pks).values_list("pk", "title")}
+    return sorted(pks, key=lambda pk: names.get(pk, ""))
 
 
 def relaxed_counts(relaxed):

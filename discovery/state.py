@@ -10,7 +10,12 @@ from archive.text_safety import clean_text
 # Repeatable filters: values in one combine with OR, filters with AND.
 FILTER_PARAMS = ("source", "topic", "region", "kind", "issuer", "cites")
 DEADLINE_CHOICES = ("open", "any")
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "source", "title")
+# Sorts the engine cannot order by itself: the service orders the whole result set (small sets only).
+SERVICE_SORTS = ("source", "title")
+PER_PAGE_CHOICES = (20, 50, 100)
+DEFAULT_PER_PAGE = PER_PAGE_CHOICES[0]
+FACET_SORTS = ("count", "name")
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class SearchState:
     page: int = 1
     literal: bool = False  # the words as typed, without the editors' synonyms
     empty: bool = False  # articles without body text too, in browsing, facets and exports
+    per_page: int = DEFAULT_PER_PAGE
+    facet_sort: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -39,12 +46,14 @@ class SearchState:
                    date_from=data.get("date_from"), date_to=data.get("date_to"),
                    deadline=data.get("deadline") or "",
                    sort=data.get("sort") or "", page=data.get("page") or 1,
-                   literal=data.get("literal") == "1", empty=data.get("empty") == "1")
+                   literal=data.get("literal") == "1", empty=data.get("empty") == "1",
+                   per_page=int(data.get("per_page") or DEFAULT_PER_PAGE),
+                   facet_sort=data.get("facet_sort") or "")
 
     @property
     def effective_sort(self):
         """Return the sort in force: relevance with a query, newest without, unless chosen."""
-        if self.sort in ("newest", "oldest"):
+        if self.sort in SORTS and self.sort != "relevance":
             return self.sort
         return "relevance" if self.q else "newest"
 
@@ -75,6 +84,10 @@ class SearchState:
             items.append(("empty", "1"))
         if self.sort:
             items.append(("sort", self.sort))
+        if self.per_page != DEFAULT_PER_PAGE:
+            items.append(("per_page", str(self.per_page)))
+        if self.facet_sort:
+            items.append(("facet_sort", self.facet_sort))
         if self.page and self.page != 1:
             items.append(("page", str(self.page)))
         return items
@@ -97,7 +110,8 @@ class SearchState:
 
     def cleared(self):
         """Return the state without any filter, keeping the query and the sort."""
-        return SearchState(q=self.q, sort=self.sort, literal=self.literal, empty=self.empty)
+        return SearchState(q=self.q, sort=self.sort, literal=self.literal, empty=self.empty,
+                           per_page=self.per_page, facet_sort=self.facet_sort)
 
     def month_query(self, month):
         """Return the query string narrowed to one month ("2025-10"), within the current range."""

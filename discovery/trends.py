@@ -5,6 +5,7 @@ that source published that month, so a researcher sees attention, not volume.
 """
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 
 from discovery import charts
@@ -14,6 +15,16 @@ from discovery.state import SearchState
 
 TOP_SOURCES = 5
 TOP_TERMS = 30
+# Words of policy prose that say nothing about a topic (verbs, adverbs, connectives): over the whole
+# archive they are the most "characteristic" by share x idf, so they are never shown as terms.
+GENERIC_WORDS = frozenset("""
+场景 形成 有关 布局 进一步 强化 促进 协同 持续 加强 成为 任务 支撑 主要 赋能 高质量 通知 推进 提升 构建
+具有 聚焦 打造 深度 落地 加快 实现 探索 产品 通用 初步 顶尖 发起 迭代 开展 推动 发展 建设 工作 相关 方面
+积极 全面 不断 重点 围绕 深入 有效 显著 重要 以及 其中 通过 进行 目前 已经 今年 去年 同时 此外 根据 按照
+组织 举办 召开 启动 发布 印发 要求 提出 表示 指出 介绍 活动 期间 方式 情况 能力 水平 体系 机制 领域 方向
+服务 支持 引导 鼓励 完善 优化 创新 实施 落实 参与 合作 共同 一批 一系列 多个 各类 全市 全国 我国 我市
+一个 关于 问题 价值 取得 目标 年度 完成 作为 提供 时间 引领 强劲 万人 新一轮 总产值
+""".split())
 
 
 @dataclass
@@ -74,12 +85,13 @@ def _count_label(name):
 
 def _draw(series, months, state, *, max_count, max_share):
     narrowed = state.replace(source=(series.name,)) if series.url else state
-    series.count_chart = charts.bar_chart(
+    series.count_chart = charts.bar_chart(  # a bar opens those articles on the search page
         list(zip(months, series.counts)), max_value=max_count, label=_count_label(series.name),
-        url=lambda month, _v: narrowed.month_query(month))
+        url=lambda month, _v: reverse("discovery:search") + narrowed.month_query(month))
     series.share_chart = charts.bar_chart(
         [(m, s or 0) for m, s in zip(months, series.shares)], max_value=max_share,
         label=_share_label(series.name))
+    series.share_chart.max_text = f"{max_share:.1%}".replace(".0%", "%")
 
 
 def attention(state, *, today=None, top=TOP_SOURCES):
@@ -108,7 +120,8 @@ def report(state, *, today=None):
     result = attention(state, today=today)
     sample = list(iter_articles(state, limit=RESULT_SAMPLE, today=today))
     result.sampled = len(sample)
-    result.terms = characteristic_terms(sample, exclude=set(parse_terms(state.q)), limit=TOP_TERMS)
+    exclude = set(parse_terms(state.q)) | GENERIC_WORDS
+    result.terms = characteristic_terms(sample, exclude=exclude, limit=TOP_TERMS)
     for term in result.terms:
         term.url = state.query_string(q=f"{state.q} {term.word}".strip())
     return result

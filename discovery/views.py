@@ -1,12 +1,15 @@
 """Thin views: read the URL into a state, call one function, render."""
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from discovery import apidoc, browse, exports, feeds, trends
+from discovery import apidoc, browse, cite_exports, exports, feeds, trends
+from discovery.advanced import AdvancedSearchForm
 from discovery.forms import ArchiveSearchForm
-from discovery.presentation import api_payload, search_context
+from discovery.presentation import api_payload, chips, search_context
 from discovery.service import run_search
 from discovery.state import EXPORT_BODY_PARAM, ExportOptions, SearchState
 
@@ -33,9 +36,12 @@ def search_page(request):
     """Render the search page; no query browses everything, newest first."""
     form, state = _state(request)
     if state is None:
-        return render(request, "discovery/search.html", {"form": form, "errors": form.url_errors()},
+        return render(request, "discovery/search.html", {"form": form, "errors": form.labelled_errors()},
                       status=400)
-    return render(request, "discovery/search.html", {"form": form, **search_context(run_search(state))})
+    page = run_search(state)
+    if page.past_end:  # a page beyond the end (an old bookmark): show the last one instead
+        return redirect(request.path + state.query_string(page=page.num_pages))
+    return render(request, "discovery/search.html", {"form": form, **search_context(page)})
 
 
 @require_safe
@@ -79,6 +85,25 @@ def export_json(request):
 
 
 @require_safe
+def cite_export(request, fmt):
+    """Download the citations of the marked results (id=…) or of the whole result set."""
+    form, state = _state(request)
+    ids = cite_exports.marked_ids(request.GET.getlist("id"))
+    if state is None or ids is None:
+        fields = form.url_errors() if state is None else {"id": ["not an article id"]}
+        return JsonResponse({"error": "invalid parameters", "fields": fields}, status=400, **JSON_OPTIONS)
+    content_type, extension = cite_exports.FORMATS[fmt]
+    count, chunks = cite_exports.cite_export(state, ids, fmt=fmt, accessed=timezone.localdate(),
+                                             base_url=_base_url(request))
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    disposition = "inline" if fmt == "gbt" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="archive-citations-{stamp}.{extension}"'
+    response["X-Result-Count"] = str(count)
+    return response
+
+
+@require_safe
 def feed_atom(request):
     """Return an Atom feed of the newest articles matching the search."""
     form, state = _state(request)
@@ -107,8 +132,10 @@ def trends_page(request):
     """Render attention over time and the top terms of the search."""
     form, state = _state(request)
     if state is None:
-        return render(request, "discovery/trends.html", {"errors": form.url_errors()}, status=400)
-    return render(request, "discovery/trends.html", {"report": trends.report(state), "state": state})
+        return render(request, "discovery/trends.html", {"errors": form.labelled_errors()}, status=400)
+    return render(request, "discovery/trends.html", {"report": trends.report(state), "state": state,
+                                                   "chips": chips(state),
+                                                   "clear_all_url": state.cleared().query_string()})
 
 
 @require_safe
@@ -119,6 +146,12 @@ def trends_api(request):
         return _bad_request(form)
     report = trends.report(state)
     return JsonResponse(trends.as_json(report), **JSON_OPTIONS)
+
+
+@require_safe
+def favicon(request):
+    """Send browsers asking for /favicon.ico (feeds, JSON pages) to the site's icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_safe
@@ -151,3 +184,12 @@ def topics_page(request):
 def documents_page(request):
     """List the document numbers cited in the archive, most cited first."""
     return render(request, "discovery/browse/documents.html", {"documents": browse.documents()})
+
+
+@require_safe
+def advanced_search(request):
+    """Show the advanced search form; submitted, send to the search page with the composed query."""
+    form = AdvancedSearchForm(request.GET or None, sources=[s.name for s in browse.sources()])
+    if form.submitted and form.is_valid():
+        return redirect(reverse("discovery:search") + form.state().query_string())
+    return render(request, "discovery/advanced.html", {"form": form})

@@ -23,6 +23,16 @@ def main(base="http://127.0.0.1:8000"):
         page.locator(".hit h3 a").first.click()
         page.wait_for_load_state()
         page.screenshot(path=DOCS / "screenshot-article.png")
+        # The advanced search form, writing the query syntax it will put into the box.
+        page.goto(base + "/search/advanced/")
+        page.get_by_label("包含全部词语").fill("人工智能")
+        page.get_by_label("包含任一词语").fill("上海 江苏")
+        page.get_by_label("不包含词语").fill("招聘")
+        page.screenshot(path=DOCS / "screenshot-advanced.png")
+        # The dark scheme, as a system set to dark shows it.
+        dark = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+        dark.goto(base + "/?" + urlencode({"q": "脑机接口"}))
+        dark.screenshot(path=DOCS / "screenshot-dark.png")
         phone = browser.new_page(viewport={"width": 375, "height": 800})
         phone.goto(base + "/?" + urlencode({"q": "集成电路"}))
         phone.screenshot(path=DOCS / "screenshot-phone.png")

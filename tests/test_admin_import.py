@@ -44,10 +44,10 @@ def test_upload_reports_counts_per_file_and_every_rejected_record(editor_client,
     results = {r["name"]: r for r in response.context["results"]}
     assert results["batch.json"]["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "duplicate": 0,
                                                "rejected": 1}
-    assert results["batch.json"]["rejected"] == [(3, "missing or empty title")]
+    assert results["batch.json"]["rejected"] == [(3, "缺少标题")]
     assert results["picture.png"]["error"]
     html = response.content.decode()
-    assert "batch.json:3</code>: missing or empty title" in html and "无法读取" in html
+    assert "batch.json:3</code>: 缺少标题" in html and "无法读取" in html
     batch = response.context["batch"]
     assert (batch.imported_by, batch.created, batch.rejected, batch.paths) == (editor, 2, 1,
                                                                                "batch.json\npicture.png")
@@ -56,7 +56,7 @@ def test_upload_reports_counts_per_file_and_every_rejected_record(editor_client,
     found = editor_client.get("/api/search", {"q": "钙钛矿光伏中试线"}).json()
     assert found["count"] == 2
     detail = editor_client.get(f"/admin/archive/importbatch/{batch.pk}/change/").content.decode()
-    assert "missing or empty title" in detail and f"batch__id__exact={batch.pk}" in detail
+    assert "缺少标题" in detail and f"batch__id__exact={batch.pk}" in detail
 
 
 def test_uploading_the_same_file_again_changes_nothing(editor_client):

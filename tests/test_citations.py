@@ -74,3 +74,17 @@ def test_ris_record_has_one_tag_per_line_and_ends_with_er():
     assert citations.ris(ref(article)).split("\r\n") == [
         "TY  - ELEC", "AU  - 上海科技", "TI  - 标题 换行", "PY  - 2026", "DA  - 2026/02/04/", "PB  - 上海科技",
         f"UR  - {URL}", "Y2  - 2026/03/01/", "DB  - 长三角科技政策资讯库", "LA  - zh", "ER  - ", ""]
+
+
+def test_a_newspaper_story_names_the_paper_as_container_never_as_author_in_every_format():
+    Source.objects.update_or_create(name="安徽日报", defaults={"kind": Source.Kind.NEWSPAPER})
+    article = make_article("合肥科创走廊提速", "正文。", source="安徽日报", published="2026-03-12")
+    reference = ref(article)
+    assert citations.gbt7714(reference) == "佚名. 合肥科创走廊提速[N]. 安徽日报, 2026-03-12."
+    bib = citations.bibtex(reference)
+    assert bib.startswith(f"@article{{yrd{article.pk}_2026,\n")
+    assert "author" not in bib
+    assert "  journal = {安徽日报},\n" in bib
+    lines = citations.ris(reference).split("\r\n")
+    assert lines[0] == "TY  - NEWS" and "T2  - 安徽日报" in lines
+    assert not [line for line in lines if line.startswith("AU  -")]

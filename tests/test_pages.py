@@ -224,8 +224,8 @@ def test_pages_are_numbered_and_the_url_reproduces_them(client):
     assert api(client, page=2) == second
     content = client.get("/", {"page": 2}).content.decode()
     assert '<span aria-current="page">2</span>' in content and 'href="?page=3"' in content
-    beyond = client.get("/", {"page": 999})
-    assert beyond.status_code == 200 and "没有找到结果" in beyond.content.decode()
+    beyond = client.get("/", {"page": 999})  # past the end: the last page, not "no results"
+    assert beyond.status_code == 302 and beyond["Location"] == f"/?page={first['num_pages']}"
 
 
 def test_no_results_suggest_which_filter_to_drop(client):
@@ -319,7 +319,7 @@ def test_help_page_explains_syntax_and_describes_the_api(client):
     assert spec["openapi"] == "3.1.0"
     names = [p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]]
     assert names == ["q", "source", "topic", "region", "kind", "issuer", "cites", "from", "to", "deadline",
-                     "literal", "empty", "sort", "page"]
+                     "literal", "empty", "sort", "page", "per_page", "facet_sort"]
     results = spec["paths"]["/api/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert set(results["properties"]["results"]["items"]["properties"]) == set(api(client)["results"][0])
 

@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from archive import curation, duplicate_review, merging
 from archive.admin.article_lists import ArticleChangeList, DocNumberFilter, EmptyBodyFilter, RegionFilter, TopicFilter
 from archive.admin.forms import ArticleAdminForm, KeepArticleForm, TopicChoiceForm
+from archive.admin.wording import ReadableHistoryMixin
 from archive.ingest.urls import canonical_wechat_url
 from archive.models import Article, ArticleTopic, TopicExclusion
 from archive.docnumbers import whole_number
@@ -33,7 +34,7 @@ def _optional(*names):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["title", "source", "published", "kind", "status_label", "topic_names"]
     list_select_related = ["source"]
@@ -47,16 +48,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_max_show_all = 500
     show_full_result_count = False  # one COUNT per page view is enough at 100,000 rows
     autocomplete_fields = ["source", "duplicate_of"]
-    readonly_fields = ["topic_origins", "url_link", "external_id", "provenance", "is_empty", "created_at",
-                       "updated_at", "merged_here", "raw_record"]
+    readonly_fields = ["topic_origins", "url_link", "external_id", "provenance", "is_empty", "created_time",
+                       "updated_time", "merged_here", "raw_record"]
     fieldsets = [
         (None, {"fields": ["title", "source", "published", "kind", "topic_list", "topic_origins", "edit_base"]}),
         (_("状态"), {"fields": ["status", "duplicate_of", "merged_here"]}),
         (_("正文"), {"fields": ["body"]}),
         (_("文号与地区"), {"fields": ["doc_number", "cited_numbers", *_optional("issuing_bodies", "deadline"),
                                    "regions", "original_outlet"]}),
-        (_("来源记录（只读）"), {"fields": ["provenance", "url_link", "external_id", "is_empty", "created_at",
-                                       "updated_at", "raw_record"]}),
+        (_("来源记录（只读）"), {"fields": ["provenance", "url_link", "external_id", "is_empty", "created_time",
+                                       "updated_time", "raw_record"]}),
     ]
     actions = ["publish", "hide", "add_topic", "remove_topic", "retag", "mark_duplicate", "unmerge"]
     object_history_template = "admin/archive/article/object_history.html"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from archive import curation
 from archive.admin.forms import ImportForm
+from archive.admin.wording import readable_results
 from archive.ingest.errors import FileRejected
 from archive.ingest.manifest import MANIFEST_NAME, manifest_options, walk_inputs
 from archive.ingest.upsert import OUTCOMES, ImportRun
@@ -110,7 +111,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         if not obj.report:
             return "—"
         lines = []
-        for result in obj.report:
+        for result in readable_results(obj.report):
             if result.get("error"):
                 lines.append((result["name"], gettext("无法读取：") + result["error"]))
                 continue
@@ -132,7 +133,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                                             source=form.cleaned_data["source"], year=form.cleaned_data["year"])
             totals = {k: sum(r["counts"].get(k, 0) for r in results) for k in OUTCOMES}
             return TemplateResponse(request, "admin/archive/importbatch/import_result.html", {
-                **context, "title": _("导入结果"), "batch": batch, "results": results, "totals": totals,
+                **context, "title": _("导入结果"), "batch": batch, "results": readable_results(results), "totals": totals,
                 "outcomes": OUTCOMES, "unreadable": sum(1 for r in results if r["error"]),
             })
         return TemplateResponse(request, "admin/archive/importbatch/import_form.html",

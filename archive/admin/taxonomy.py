@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from archive import curation
 from archive.admin.forms import TextSafeModelForm
+from archive.admin.wording import ReadableHistoryMixin
 from archive.index_port import articles_changed
 from archive.models import Article, ArticleTopic, Source, Topic
 from search.analysis import STOP_WORDS, is_han, query_terms
@@ -30,7 +31,7 @@ def _changelist(**params):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     form = TextSafeModelForm
     list_display = ["name", "kind", "region", "biz", "article_count", "searchable_count"]
     list_filter = ["kind", "region"]
@@ -66,7 +67,7 @@ class TopicForm(TextSafeModelForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     form = TopicForm
     list_display = ["name", "slug", "article_count", "editor_count", "rule_preview"]
     search_fields = ["name", "slug", "rules"]

@@ -3,6 +3,14 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // After a facet toggle the page opens at #hits: focus it there, so the first result is one Tab away.
+  if (window.location.hash) {
+    var target = document.getElementById(window.location.hash.slice(1));
+    if (target && target.getAttribute("tabindex") === "-1") {
+      target.focus();
+    }
+  }
+
   // "/" focuses the search box, as on many search sites.
   document.addEventListener("keydown", function (event) {
     var box = document.getElementById("q");
@@ -18,7 +26,7 @@
     form.addEventListener("change", function (event) {
       var url = event.target.getAttribute("data-url");
       if (url) {
-        window.location.assign(url);
+        window.location.assign(url);  // ends in #hits: the new page opens at the results list
       }
     });
   });
