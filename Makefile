@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test lint test-sqlite test-postgres test-whoosh-reloaded setup venv system-deps bench clean
+.PHONY: run test lint test-sqlite test-postgres test-whoosh-reloaded test-elasticsearch setup venv system-deps bench clean
 
 # A second virtualenv with whoosh-reloaded (the maintained fork, import name
 # `whoosh`) instead of Whoosh 2.7.4, for the search tests only.
@@ -46,8 +46,8 @@ system-deps:
 	WITH_POSTGRES=1 bash scripts/install-system-deps.sh
 
 ## Checks, then the whole suite twice (SQLite, then a throwaway PostgreSQL server), then the
-## search tests on whoosh-reloaded.
-test: lint test-sqlite test-postgres test-whoosh-reloaded
+## search tests on whoosh-reloaded, then the cluster tests on a real two-node Elasticsearch 7.17.
+test: lint test-sqlite test-postgres test-whoosh-reloaded test-elasticsearch
 
 ## ruff, mypy, the import-linter contracts (.importlinter) and the size limits of modules and functions.
 lint: venv
@@ -68,6 +68,11 @@ test-postgres: venv system-deps
 test-whoosh-reloaded: $(VENV_WR)/.installed
 	$(VENV_WR)/bin/python -c "import whoosh, importlib.metadata as m; print('whoosh-reloaded', m.version('whoosh-reloaded'), whoosh.__file__)"
 	$(VENV_WR)/bin/pytest -q $(SEARCH_TESTS)
+
+## The Elasticsearch backend against a real two-node cluster (built with Maven, started and removed
+## by scripts/with-elasticsearch.sh).
+test-elasticsearch: venv
+	bash scripts/with-elasticsearch.sh $(VENV)/bin/pytest -q tests/test_elasticsearch_cluster.py
 
 clean:
 	rm -rf var $(VENV) $(VENV_WR)

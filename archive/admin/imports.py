@@ -133,7 +133,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
                                             source=form.cleaned_data["source"], year=form.cleaned_data["year"])
             totals = {k: sum(r["counts"].get(k, 0) for r in results) for k in OUTCOMES}
             return TemplateResponse(request, "admin/archive/importbatch/import_result.html", {
-                **context, "title": _("导入结果"), "batch": batch, "results": readable_results(results), "totals": totals,
+                **context, "title": _("导入结果"), "batch": batch, "results": readable_results(results),
+                "totals": totals,
                 "outcomes": OUTCOMES, "unreadable": sum(1 for r in results if r["error"]),
             })
         return TemplateResponse(request, "admin/archive/importbatch/import_form.html",
