@@ -36,6 +36,7 @@ from discovery.service import run_search
 from discovery.state import SearchState
 from search import index_queue
 from search.backends.base import ArchiveSearchBackend, IndexUnavailable
+from search.backends.elasticsearch import RESULT_WINDOW
 from search.indexing import article_index
 from search.rebuilding import rebuild
 from search.search_indexes import FACET_FIELDS
@@ -142,6 +143,8 @@ QUERIES = [
     pytest.param("集成电路", id="sub-words"),
     pytest.param("量子 OR", id="dangling-operator"),
     pytest.param("没有这个词语的文章", id="no-hit"),
+    pytest.param("科技 ANDMAYBE 人工智能", id="andmaybe"),
+    pytest.param("科技 REQUIRE 人工智能", id="require"),
 ]
 FILTERED = [
     pytest.param("人工智能", {"source": ("上海科技",)}, None, id="source"),
@@ -210,6 +213,14 @@ def test_document_frequencies_are_whooshs(whoosh: str) -> None:
 def test_a_document_number_query_puts_the_notice_that_carries_it_first() -> None:
     hits = list(SearchQuerySet().models(Article).raw_search("沪科合〔2026〕1号")[:1])
     assert Article.objects.get(pk=hits[0].pk).doc_number == "沪科合〔2026〕1号"
+
+
+def test_pages_deep_and_past_the_result_window_are_empty_with_their_counts(client: Any) -> None:
+    data = client.get("/api/search", {"page": 999}).json()  # from 19,960: past the server's default window
+    assert data["count"] == Article.objects.searchable().count() and data["results"] == []
+    engine = connections[ELASTIC].get_backend()
+    far = engine.search("科技", start_offset=RESULT_WINDOW + 20, end_offset=RESULT_WINDOW + 40)
+    assert far["results"] == [] and far["hits"] > 0
 
 
 # ---------------------------------------------------------------- pages and API on the cluster
