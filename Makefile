@@ -6,7 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test lint test-sqlite test-postgres setup venv system-deps bench clean
+.PHONY: run test lint test-sqlite test-postgres test-whoosh-reloaded setup venv system-deps bench clean
+
+# A second virtualenv with whoosh-reloaded (the maintained fork, import name
+# `whoosh`) instead of Whoosh 2.7.4, for the search tests only.
+VENV_WR := .venv-whoosh-reloaded
+SEARCH_TESTS := tests/test_search_backend.py tests/test_whoosh_internals.py tests/test_phrase_search.py \
+	tests/test_segment_build.py tests/test_rebuild.py tests/test_check_index.py tests/test_analysis.py \
+	tests/test_facets.py tests/test_concurrency.py tests/test_trends.py
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +21,14 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+# Everything in requirements.txt but Whoosh, then the fork from requirements-whoosh-reloaded.txt.
+$(VENV_WR)/.installed: requirements.txt requirements-whoosh-reloaded.txt
+	$(PYTHON) -m venv $(VENV_WR)
+	grep -iv '^whoosh[=<>~ ]' requirements.txt > $(VENV_WR)/requirements-without-whoosh.txt
+	$(VENV_WR)/bin/pip install --quiet --disable-pip-version-check \
+		-r $(VENV_WR)/requirements-without-whoosh.txt -r requirements-whoosh-reloaded.txt
+	touch $@
 
 ## Migrate, import fixtures/ (idempotent), build the index, collect static files.
 setup: venv
@@ -30,8 +45,9 @@ run: setup
 system-deps:
 	WITH_POSTGRES=1 bash scripts/install-system-deps.sh
 
-## Checks, then the whole suite twice: on SQLite, then on a throwaway PostgreSQL server.
-test: lint test-sqlite test-postgres
+## Checks, then the whole suite twice (SQLite, then a throwaway PostgreSQL server), then the
+## search tests on whoosh-reloaded.
+test: lint test-sqlite test-postgres test-whoosh-reloaded
 
 ## ruff, mypy, the import-linter contracts (.importlinter) and the size limits of modules and functions.
 lint: venv
@@ -48,5 +64,10 @@ test-postgres: venv system-deps
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest -q
 
+## The search tests again, on whoosh-reloaded instead of Whoosh 2.7.4.
+test-whoosh-reloaded: $(VENV_WR)/.installed
+	$(VENV_WR)/bin/python -c "import whoosh, importlib.metadata as m; print('whoosh-reloaded', m.version('whoosh-reloaded'), whoosh.__file__)"
+	$(VENV_WR)/bin/pytest -q $(SEARCH_TESTS)
+
 clean:
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) $(VENV_WR)

@@ -39,6 +39,7 @@ REASONS = {
     "title": _("同日同标题"),
     "text": _("正文高度相似"),
 }
+EXACT_REASONS = frozenset({"url", "hash"})  # signs of one record: the rest only say "similar"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Group:
     ids: list
     reasons: set = field(default_factory=set)
     similarity: float = 0.0  # best text containment seen in the group, 0 when not by text
+    exact: bool = True  # every member reached by the same canonical URL or body hash: copies of one record
 
 
 def normalize(text):
@@ -96,7 +98,7 @@ def find_groups(candidates, *, distinct=frozenset()):
     linked, though a third article like both can still bring them together.
     """
     parent = {c.id: c.id for c in candidates}
-    reasons, similarity = {}, {}
+    reasons, similarity, exact = {}, {}, {}
 
     def root(x):
         while parent[x] != x:
@@ -109,6 +111,9 @@ def find_groups(candidates, *, distinct=frozenset()):
             return
         ra, rb = root(a), root(b)
         key = min(ra, rb)
+        if ra != rb:  # a link inside a group already joined says nothing about exactness
+            both = exact.pop(ra, True), exact.pop(rb, True)
+            exact[key] = all(both) and reason in EXACT_REASONS
         parent[ra] = parent[rb] = key
         reasons[key] = reasons.pop(ra, set()) | reasons.pop(rb, set()) | {reason}
         similarity[key] = max(similarity.pop(ra, 0.0), similarity.pop(rb, 0.0), score)
@@ -138,7 +143,7 @@ def find_groups(candidates, *, distinct=frozenset()):
         if len(group) > 1:
             group.sort(key=lambda c: (c.published or date.min, c.id), reverse=True)
             groups.append(Group(ids=[c.id for c in group], reasons=reasons.get(key, set()),
-                                similarity=similarity.get(key, 0.0)))
+                                similarity=similarity.get(key, 0.0), exact=exact.get(key, True)))
     by_id = {c.id: c for c in candidates}
     groups.sort(key=lambda g: (by_id[g.ids[0]].published or date.min, g.ids[0]), reverse=True)
     return groups

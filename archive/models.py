@@ -88,8 +88,12 @@ class ImportBatch(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def searchable(self):
-        """Return the articles that belong in the search index."""
-        return self.filter(status=Article.Status.PUBLISHED, is_empty=False)
+        """Return the articles that belong in the search index (those without body text by their title)."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def with_body(self):
+        """Return the searchable articles that have body text: what facets, exports and browsing show."""
+        return self.searchable().filter(is_empty=False)
 
 
 class Article(models.Model):
@@ -212,6 +216,36 @@ class TopicExclusion(models.Model):
 
     def __str__(self):
         return f"{self.article_id}:-{self.topic}"
+
+
+class SynonymGroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class SynonymGroup(models.Model):
+    """Terms that mean the same (AI, 人工智能): a search for one also finds the others."""
+
+    terms = models.TextField(_("同义词"), help_text=_("每行一个词，至少两个；检索其中任一个时同时检索其余各个"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SynonymGroupQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("同义词组")
+        verbose_name_plural = _("同义词组")
+
+    def __str__(self):
+        return " ⇄ ".join(self.term_list)
+
+    @property
+    def term_list(self):
+        """Return the group's terms, one per line, blanks and repeats dropped."""
+        return list(dict.fromkeys(line.strip() for line in self.terms.splitlines() if line.strip()))
 
 
 class NotDuplicate(models.Model):

@@ -35,9 +35,9 @@ def main():
     for words in PHRASES:
         q = wq.Phrase("text", list(words))
         start = time.perf_counter()
-        ours = snapshot._phrase_mask(q)
+        ours = snapshot.phrase_mask(q)
         middle = time.perf_counter()
-        whoosh = snapshot._whoosh_mask(q)
+        whoosh = snapshot.whoosh_mask(q)
         end = time.perf_counter()
         if not np.array_equal(ours, whoosh):
             sys.exit(f"different answers for {' '.join(words)}")

@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import export_times, markdown  # noqa: E402
+
 QUERIES = [
     "人工智能", "集成电路", "脑机接口", "芯", "量子", "生物医药", "长三角", "科技小巨人",
     "高新技术企业 申报", "人工智能 大模型", "具身智能", "新质生产力", "中试平台", "商业航天",
@@ -351,54 +353,17 @@ def main():
         save()  # partial results survive an interrupted run
         results["worker_peak_rss_mb"] = round(max(peak_rss_mb(p) for p in worker_pids(server.pid)), 1)
         save()
+        print("exporting …", flush=True)
+        results["export"] = export_times(base)
+        save()
         results["save_to_searchable_ms"] = summary(save_to_searchable(base))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     save()
-    print(markdown(results))
+    print(markdown(results, query_count=len(QUERIES)))
     print(f"\nJSON: {path}")
-
-
-def markdown(r):
-    rows = [("corpus", f"{r['docs']} articles, ~2,000 characters each, {r['machine']['cpus']} cores")]
-    if "import" in r:
-        rows += [
-            ("import (no indexing)", f"{r['import']['per_second']} articles/s ({r['import']['seconds']} s)"),
-            ("full rebuild", f"{r['rebuild']['per_second']} articles/s ({r['rebuild']['seconds']} s), "
-                             f"index {r['rebuild']['index_mb']} MB"),
-        ]
-    labels = {"a": "(a) query, first page", "b": "(b) query + all facets",
-              "c": "(c) query + 2 filters + facets", "d": "(d) browse newest + facets"}
-    for mode, label in labels.items():
-        ours = r["ours"][mode]
-        cell = f"p50 {ours['p50_ms']} ms / p95 {ours['p95_ms']} ms"
-        if "stock" in r:
-            stock = r["stock"][mode]
-            cell += f" (stock: p50 {stock['p50_ms']} ms / p95 {stock['p95_ms']} ms)"
-        rows.append((label, cell))
-    rows.append(("(b) cold, first run of each query",
-                 f"p50 {r['ours_cold_b']['p50_ms']} ms / p95 {r['ours_cold_b']['p95_ms']} ms"))
-    if "stock" in r:
-        rows.append(("(e) stock / ours, (b) p50", f"{r['ratio_b_p50']}×; browse-all hits: ours "
-                     f"{r['browse_hits']}, stock {r['stock_browse_hits']}; same hit count on "
-                     f"{r['same_hits']} of {len(QUERIES)} queries"))
-    h = r["http"]
-    rows += [
-        ("HTTP search page, 8 clients", f"p50 {h['page']['p50_ms']} ms / p95 {h['page']['p95_ms']} ms"),
-        ("HTTP /api/search, 8 clients", f"p50 {h['api']['p50_ms']} ms / p95 {h['api']['p95_ms']} ms"),
-        ("HTTP throughput", f"{h['requests_per_second']} requests/s, {h['errors']} errors "
-                            f"({h['workers']} gunicorn workers)"),
-        ("worker peak RSS", f"{r['worker_peak_rss_mb']} MB"),
-        ("save → searchable", f"p50 {r['save_to_searchable_ms']['p50_ms']} ms / "
-                              f"max-ish p95 {r['save_to_searchable_ms']['p95_ms']} ms"),
-        ("import +{} with indexing".format(r["increment"]["articles"]),
-         f"{r['increment']['per_second']} articles/s; index {r['increment']['index_docs_before']} → "
-         f"{r['increment']['index_docs_after']} documents, no rebuild"),
-    ]
-    lines = ["| measure | result |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The OpenAPI description of the search API and its siblings, as data for /api/openapi.json and /help/."""
 import json
 
-from discovery.exports import COLUMNS, EXPORT_LIMIT
+from discovery.exports import BODY_COLUMN, COLUMNS, EXPORT_LIMIT
 from discovery.forms import MAX_PAGE, MAX_VALUE_CHARS, MAX_VALUES
 from discovery.service import PAGE_SIZE
 
@@ -29,10 +29,22 @@ PARAMETERS = [
      "description": "Published on or before (YYYY-MM-DD)."},
     {"name": "deadline", "schema": {"type": "string", "enum": ["open", "any"]},
      "description": "Calls for applications: open = deadline today or later; any = has a deadline."},
+    {"name": "literal", "schema": {"type": "string", "enum": ["1"]},
+     "description": "1: search the words as typed, without the editors' synonyms (同义词)."},
+    {"name": "empty", "schema": {"type": "string", "enum": ["1"]}, "description": (
+        "1: include articles without body text in browsing, facets and exports too. Without it "
+        "they are found by their title only, listed after the others (has_body: false) and not counted in facets.")},
     {"name": "sort", "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"]},
      "description": "Default: relevance with a query, newest without."},
     {"name": "page", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
      "description": f"Page of {PAGE_SIZE} results."},
+]
+
+
+EXPORT_PARAMETERS = [
+    {"name": "body", "schema": {"type": "string", "enum": ["0", "1"]},
+     "description": f"1: each row also carries the article's full text ({BODY_COLUMN!r}, paragraphs separated by a "
+                    "blank line)."},
 ]
 
 
@@ -57,6 +69,7 @@ RESULT = {"type": "object", "properties": {
     "cited_numbers": {"type": "array", "items": {"type": "string"}},
     "deadline": {"type": ["string", "null"], "format": "date", "description": "Application deadline."},
     "snippet": {"type": "string", "description": "HTML: matches in <mark>, everything else escaped."},
+    "has_body": {"type": "boolean", "description": "False: the body is empty or only boilerplate (found by title)."},
 }}
 SEARCH_RESPONSE = {"type": "object", "required": ["count", "page", "results", "facets"], "properties": {
     "count": {"type": "integer", "description": "Results in the whole result set."},
@@ -80,6 +93,7 @@ def openapi(server_url="/"):
     params = _parameters()
     bad = {"description": "Invalid parameters", "content": {"application/json": {"schema": ERROR}}}
     filters_only = [p for p in params if p["name"] != "page"]
+    export_params = filters_only + [{"in": "query", "required": False, **p} for p in EXPORT_PARAMETERS]
     return {
         "openapi": "3.1.0",
         "info": {"title": "Yangtze Delta Sci-Tech Policy Archive API", "version": "1.0",
@@ -95,13 +109,14 @@ def openapi(server_url="/"):
                 "summary": f"The whole result set as CSV (UTF-8 with BOM), at most {EXPORT_LIMIT} rows",
                 "description": (f"Columns: {', '.join(COLUMNS)}. Lists are joined with '; '. Headers "
                                 "X-Result-Count, X-Export-Limit and X-Export-Truncated; a capped export "
-                                "ends with a row starting '# truncated'."),
-                "parameters": filters_only,
+                                "ends with a row starting '# truncated'. body=1 adds a last column, body."),
+                "parameters": export_params,
                 "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "400": bad}}},
             "/export.json": {"get": {
                 "summary": f"The whole result set as JSON, at most {EXPORT_LIMIT} rows",
-                "description": "{count, limit, truncated, query, results: [...], exported}",
-                "parameters": filters_only,
+                "description": "{count, limit, truncated, query, results: [...], exported}; body=1 adds body "
+                               "(the full text) to each result.",
+                "parameters": export_params,
                 "responses": {"200": {"description": "JSON", "content": {"application/json": {}}},
                               "400": bad}}},
             "/feed.atom": {"get": {

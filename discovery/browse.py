@@ -39,7 +39,7 @@ def documents():
     _count, counts = totals(SearchState(), params=("cites",))
     cited = dict(counts["cites"])
     held = {}
-    for article in (Article.objects.searchable().exclude(doc_number="")
+    for article in (Article.objects.with_body().exclude(doc_number="")
                     .only("pk", "title", "doc_number", "published").order_by("published", "pk")):
         held.setdefault(article.doc_number, article)
     rows = [DocumentRow(number, cited.get(number, 0), issuer_of_number(number),

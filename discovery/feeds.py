@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import get_language, gettext as _
 
+from archive.text_safety import xml_value
 from discovery import snippets
 from discovery.service import iter_articles
 
@@ -27,11 +28,21 @@ def feed_title(state):
     return f"{site}：{state.q}" if state.q else site
 
 
+class XmlSafeAtom1Feed(Atom1Feed):
+    """An Atom feed that leaves out the characters XML cannot carry, whatever the database holds."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_value(args), **xml_value(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_value(args), **xml_value(kwargs))
+
+
 def atom_feed(state, *, base_url, feed_url, today=None):
-    """Return an Atom1Feed of the newest FEED_ENTRIES articles matching state."""
+    """Return an Atom feed of the newest FEED_ENTRIES articles matching state."""
     newest = state.replace(sort="newest")
     query = newest.query_string()
-    feed = Atom1Feed(
+    feed = XmlSafeAtom1Feed(
         title=feed_title(state),
         link=base_url.rstrip("/") + reverse("discovery:search") + ("" if query == "?" else query),
         description=_("沪苏浙皖科技创新政策与新闻的可检索档案"),

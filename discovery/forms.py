@@ -49,6 +49,9 @@ class ArchiveSearchForm(SearchForm):
                                  choices=[("open", _("申报中")), ("any", _("有申报截止日期"))])
     sort = forms.ChoiceField(required=False, label=_("排序"),
                              choices=list(zip(SORTS, [_("相关度"), _("最新"), _("最早")])))
+    literal = forms.ChoiceField(required=False, label=_("只检索原词"), choices=[("1", _("不加同义词"))])
+    empty = forms.ChoiceField(required=False, label=_("含无正文文章"),
+                              choices=[("1", _("浏览、筛选和导出也包括无正文的文章"))])
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label=_("页码"))
 
     # "from" and "to" are Python keywords: map the URL names onto the fields.

@@ -74,6 +74,20 @@ def relaxation_items(page):
     return items
 
 
+def synonym_notice(page):
+    """Return {"words": [{word, synonyms}], "literal_url"} when synonyms were added, else None."""
+    if not page.added:
+        return None
+    return {"words": [{"word": a.word, "synonyms": "、".join(a.synonyms)} for a in page.added],
+            "literal_url": page.state.query_string(literal=True)}
+
+
+def did_you_mean(page):
+    """Return [{word, typed, count, url}]: nearby indexed words for a search with few or no hits."""
+    return [{"word": s.word, "typed": s.typed, "count": s.count,
+             "url": page.state.query_string(q=s.query, literal=False)} for s in page.suggestions]
+
+
 def tool_links(state):
     """Return {name: URL} of the exports, feeds and trends for the same search (page dropped)."""
     query = state.query_string(page=1)
@@ -88,7 +102,7 @@ def search_context(page):
     return {
         "page": page,
         "state": state,
-        "hidden_params": [(k, v) for k, v in state.params() if k not in ("q", "page")],
+        "hidden_params": [(k, v) for k, v in state.params() if k not in ("q", "page", "literal")],
         "facet_hidden_params": [(k, v) for k, v in state.params()
                                 if k in ("q", "from", "to", "sort")],
         "facets": [f for f in value_facets(state, page.counts) if f.values],
@@ -108,6 +122,9 @@ def search_context(page):
         "export_limit": EXPORT_LIMIT,
         "export_capped": page.count > EXPORT_LIMIT,
         "hl_query": "?" + urlencode([("hl", t) for t in page.terms[:10]]) if page.terms else "",
+        "synonyms": synonym_notice(page),
+        "did_you_mean": did_you_mean(page),
+        "state_with_synonyms_url": state.query_string(literal=False),
         "relaxations": relaxation_items(page) if not page.count and (state.has_filters or page.terms) else [],
     }
 
@@ -119,6 +136,8 @@ def api_payload(page):
         "page": page.page,
         "num_pages": page.num_pages,
         "query_retried_as_words": page.fallback,
+        "synonyms_added": {a.word: list(a.synonyms) for a in page.added},
+        "did_you_mean": [{key: item[key] for key in ("word", "count", "url")} for item in did_you_mean(page)],
         "results": [{key: (str(value) if key == "snippet" else value)
                      for key, value in item.items() if key not in PAGE_ONLY_KEYS}
                     for item in page.results],

@@ -22,7 +22,7 @@ def article_context(article, *, terms, base_url, today):
     """Return the template context of the article page."""
     terms = [t for t in terms if t][:MAX_HIGHLIGHT_TERMS]
     permalink = base_url.rstrip("/") + article.get_absolute_url()
-    held = {a.doc_number: a for a in Article.objects.searchable()
+    held = {a.doc_number: a for a in Article.objects.with_body()
             .filter(doc_number__in=[*article.cited_numbers, article.doc_number]).exclude(pk=article.pk)
             .only("pk", "title", "doc_number")}
     ref = citations.reference(article, accessed=today, permalink=permalink)

@@ -11,13 +11,16 @@ from discovery import snippets
 from discovery.facets import display_value, value_facets
 from search.search_indexes import FACET_FIELDS
 from discovery.state import FILTER_PARAMS
+from search import spelling
 from search.indexing import backend
 
 PAGE_SIZE = 20
+FEW_HITS = 2  # at most this many results: suggest nearby words (did you mean)
 SORT_FIELDS = {"newest": "-published", "oldest": "published"}
 ALL_FACETS = tuple(FACET_FIELDS)
 # A deadline filter value no document has: "open now" when nothing is open.
 NO_DEADLINE = "none"
+HAS_BODY, WITH_BODY, NO_BODY = "has_body", "yes", "no"
 
 
 @dataclass
@@ -32,6 +35,9 @@ class SearchPage:
     terms: list = field(default_factory=list)
     fallback: bool = False
     relaxed: dict = field(default_factory=dict)  # filter param -> hits without it ("q": query alone)
+    added: list = field(default_factory=list)  # search.synonyms.Added: words searched with synonyms
+    suggestions: list = field(default_factory=list)  # search.spelling.Suggestion, for few or no hits
+    bodiless: int = 0  # results without body text (found by title; not in the facet counts)
 
     @property
     def page(self):
@@ -69,21 +75,30 @@ class SearchPage:
 
 def deadline_values(choice, today):
     """Return the indexed deadline values the deadline filter choice ("open", "any") keeps."""
-    articles = Article.objects.searchable().exclude(deadline=None)
+    articles = Article.objects.with_body().exclude(deadline=None)
     if choice == "open":
         articles = articles.filter(deadline__gte=today)
     days = articles.order_by().values_list("deadline", flat=True).distinct()
     return sorted(day.isoformat() for day in days)
 
 
-def build_queryset(state, *, today=None, facets=ALL_FACETS, dates=True, sort=True):
+def build_queryset(state, *, today=None, facets=ALL_FACETS, dates=True, sort=True, bodiless="exclude"):
     """Return the SearchQuerySet for state with the facets params requested.
 
     dates=False leaves the date range out (the month histogram is counted without it).
+    bodiless: "exclude" leaves articles without body text out (unless state.empty);
+    "aside" keeps those a query finds, after the others and out of the facets.
     """
     sqs = SearchQuerySet().models(Article)
     if state.q:
         sqs = sqs.raw_search(state.q)
+    if state.literal:
+        sqs.query.set_literal()
+    if not state.empty:
+        if bodiless == "aside" and state.q:
+            sqs.query.set_aside(HAS_BODY, (NO_BODY,))
+        else:
+            sqs.query.add_term_filter(HAS_BODY, (WITH_BODY,))
     for param in FILTER_PARAMS:
         values = getattr(state, param)
         if values:
@@ -121,7 +136,7 @@ def count_for(state, *, today=None):
 def run_search(state, *, today=None):
     """Return the SearchPage for state from one evaluation of the query: results, facets, histogram."""
     today = today or timezone.localdate()
-    sqs = build_queryset(state, today=today)
+    sqs = build_queryset(state, today=today, bodiless="aside")
     sqs.query.count_facets_without_dates(("month",))
     start = (state.page - 1) * PAGE_SIZE
     hits = list(sqs[start:start + PAGE_SIZE])
@@ -132,7 +147,7 @@ def run_search(state, *, today=None):
     years: dict[int, int] = {}
     for month, n in months_any_date:
         years[int(month[:4])] = years.get(int(month[:4]), 0) + n
-    parsed = backend().parse_query(state.q)
+    parsed = backend().parse_query(state.q, synonyms=not state.literal)
     return SearchPage(
         state=state,
         count=count,
@@ -144,6 +159,10 @@ def run_search(state, *, today=None):
         terms=parsed.terms,
         fallback=parsed.fallback,
         relaxed=relaxed_counts(facet_data.get("relaxed", {})),
+        added=list(parsed.added),
+        bodiless=int(facet_data.get("aside", {}).get("count", 0)),
+        suggestions=spelling.suggest(state.q, backend().document_frequencies)
+        if state.q and count <= FEW_HITS else [],
     )
 
 
@@ -161,22 +180,31 @@ def parse_terms(q):
     return backend().parse_query(q).terms
 
 
-def load_articles(pks):
-    """Return the articles with these pks in that order, skipping any deleted since indexing."""
-    articles = (Article.objects.select_related("source").prefetch_related("topics").in_bulk(pks))
+def load_articles(pks, *, defer=("raw",)):
+    """Return the articles with these pks in that order, skipping any deleted since indexing.
+
+    The verbatim record (raw) is left unread unless defer says otherwise: no page shows it.
+    """
+    articles = (Article.objects.select_related("source").prefetch_related("topics").defer(*defer)
+                .in_bulk(pks))
     return [articles[pk] for pk in pks if pk in articles]
 
 
+def result_ids(state, *, limit, today=None) -> list[int]:
+    """Return the pks of the first limit results of state, in result order, from one search."""
+    sqs = build_queryset(state, today=today, facets=()).values_list("pk", flat=True)
+    return [int(pk) for pk in sqs[:limit]]
+
+
 def iter_articles(state, *, limit, today=None, chunk=500):
-    """Yield the articles of the whole result set in result order, at most limit of them."""
-    sqs = build_queryset(state, today=today, facets=())
-    for start in range(0, limit, chunk):
-        hits = sqs.all()[start:min(start + chunk, limit)]  # a fresh clone: no growing cache
-        if not hits:
-            return
-        yield from load_articles([int(hit.pk) for hit in hits])
-        if len(hits) < chunk:
-            return
+    """Yield the articles of the whole result set in result order, at most limit of them.
+
+    The engine is asked once for every id (searching again per chunk redid the
+    query and the sort each time); the rows are then read chunk by chunk.
+    """
+    pks = result_ids(state, limit=limit, today=today)
+    for start in range(0, len(pks), chunk):
+        yield from load_articles(pks[start:start + chunk])
 
 
 def result_items(pks, terms):
@@ -201,5 +229,7 @@ def result_item(article, terms):
         "issuing_bodies": list(article.issuing_bodies or []),
         "cited_numbers": list(article.cited_numbers or []),
         "deadline": article.deadline.isoformat() if article.deadline else None,
-        "snippet": snippets.snippet(article.body or article.title, terms),
+        "snippet": snippets.snippet(article.title if article.is_empty else article.body or article.title,
+                                    terms),
+        "has_body": not article.is_empty,
     }

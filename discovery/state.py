@@ -5,6 +5,8 @@ from datetime import date
 
 from django.utils.http import urlencode
 
+from archive.text_safety import clean_text
+
 # Repeatable filters: values in one combine with OR, filters with AND.
 FILTER_PARAMS = ("source", "topic", "region", "kind", "issuer", "cites")
 DEADLINE_CHOICES = ("open", "any")
@@ -25,15 +27,19 @@ class SearchState:
     deadline: str = ""
     sort: str = ""
     page: int = 1
+    literal: bool = False  # the words as typed, without the editors' synonyms
+    empty: bool = False  # articles without body text too, in browsing, facets and exports
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_cleaned(cls, data):
-        return cls(q=(data.get("q") or "").strip(),
-                   **{name: tuple(data.get(name) or ()) for name in FILTER_PARAMS},
+        # Control characters never enter the state: titles, feeds and links built from it stay valid XML.
+        return cls(q=clean_text(data.get("q") or "").strip(),
+                   **{name: tuple(clean_text(v) for v in data.get(name) or ()) for name in FILTER_PARAMS},
                    date_from=data.get("date_from"), date_to=data.get("date_to"),
                    deadline=data.get("deadline") or "",
-                   sort=data.get("sort") or "", page=data.get("page") or 1)
+                   sort=data.get("sort") or "", page=data.get("page") or 1,
+                   literal=data.get("literal") == "1", empty=data.get("empty") == "1")
 
     @property
     def effective_sort(self):
@@ -63,6 +69,10 @@ class SearchState:
             items.append(("to", self.date_to.isoformat()))
         if self.deadline:
             items.append(("deadline", self.deadline))
+        if self.literal:
+            items.append(("literal", "1"))
+        if self.empty:
+            items.append(("empty", "1"))
         if self.sort:
             items.append(("sort", self.sort))
         if self.page and self.page != 1:
@@ -87,7 +97,7 @@ class SearchState:
 
     def cleared(self):
         """Return the state without any filter, keeping the query and the sort."""
-        return SearchState(q=self.q, sort=self.sort)
+        return SearchState(q=self.q, sort=self.sort, literal=self.literal, empty=self.empty)
 
     def month_query(self, month):
         """Return the query string narrowed to one month ("2025-10"), within the current range."""
@@ -123,3 +133,21 @@ def month_bounds(month):
     """Return (first day, last day) of a "YYYY-MM" month."""
     year, mon = (int(x) for x in month.split("-"))
     return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+# Export options: not part of the search state (no page links carry them); read by /export.csv and /export.json.
+EXPORT_BODY_PARAM = "body"
+_TRUE, _FALSE = ("1", "true", "yes"), ("", "0", "false", "no")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    body: bool = False  # include each article's full text
+
+    @classmethod
+    def from_query(cls, query):
+        """Return the options of a QueryDict, or raise ValueError naming a bad parameter."""
+        value = query.get(EXPORT_BODY_PARAM, "").strip().lower()
+        if value not in _TRUE + _FALSE:
+            raise ValueError(EXPORT_BODY_PARAM)
+        return cls(body=value in _TRUE)

@@ -8,7 +8,7 @@ from discovery import apidoc, browse, exports, feeds, trends
 from discovery.forms import ArchiveSearchForm
 from discovery.presentation import api_payload, search_context
 from discovery.service import run_search
-from discovery.state import SearchState
+from discovery.state import EXPORT_BODY_PARAM, ExportOptions, SearchState
 
 JSON_OPTIONS = {"json_dumps_params": {"ensure_ascii": False}}
 
@@ -51,7 +51,12 @@ def _export(request, fmt, content_type):
     form, state = _state(request)
     if state is None:
         return _bad_request(form)
-    count, chunks = exports.export(state, fmt=fmt, base_url=_base_url(request))
+    try:
+        options = ExportOptions.from_query(request.GET)
+    except ValueError:
+        return JsonResponse({"error": "invalid parameters", "fields": {EXPORT_BODY_PARAM: ["0 or 1"]}},
+                            status=400, **JSON_OPTIONS)
+    count, chunks = exports.export(state, fmt=fmt, base_url=_base_url(request), body=options.body)
     response = StreamingHttpResponse(chunks, content_type=content_type)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="archive-search-{stamp}.{fmt}"'

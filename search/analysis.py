@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jieba
 from whoosh.analysis import Token, Tokenizer
-from whoosh.compat import dumps, loads
 from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE, pack_uint
+
+from search.backends.whoosh.internals import position_deltas
 
 from archive.docnumbers import find_numbers
 
@@ -110,6 +110,27 @@ def tokenize(text, *, mode="index"):
     return out
 
 
+_dictionary_chars = None
+
+
+def is_dictionary_word(word):
+    """Return True when jieba's dictionaries (domain words included) hold word."""
+    return bool(get_jieba().FREQ.get(word))
+
+
+def dictionary_characters(limit=8000):
+    """Return the Chinese characters of the dictionary words, most used first (at most limit)."""
+    global _dictionary_chars
+    if _dictionary_chars is None:
+        weight = {}
+        for word, freq in get_jieba().FREQ.items():
+            if freq:
+                for char in word:
+                    weight[char] = weight.get(char, 0) + freq
+        _dictionary_chars = sorted((c for c in weight if is_han(c)), key=lambda c: -weight[c])
+    return _dictionary_chars[:limit]
+
+
 def query_terms(text):
     """Return the terms a query string is searched for, in order."""
     return [term for term, _, _, _ in tokenize(text, mode="query")]
@@ -169,14 +190,11 @@ class ChinesePositions(Positions):
                 positions[term] = [pos]
             else:
                 found.append(pos)
-        boost = self.field_boost
+        boost, encode = self.field_boost, self.encode
         for term, poslist in positions.items():
-            deltas = [b - a for a, b in zip([0] + poslist, poslist)]
-            yield term, len(poslist), len(poslist) * boost, pack_uint(len(deltas)) + dumps(deltas, 2)
+            yield term, len(poslist), len(poslist) * boost, encode(poslist)
 
     def decode_positions(self, valuestring):
         # As Positions.decode_positions, with the running sum of the deltas in C
         # (phrase checks decode one list per candidate document).
-        if not valuestring.endswith(b"."):
-            valuestring += b"."
-        return list(accumulate(loads(valuestring[_INT_SIZE:])))
+        return list(accumulate(position_deltas(valuestring)))

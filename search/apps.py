@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import signals
 
 
 class SearchConfig(AppConfig):
@@ -7,6 +8,16 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from archive import index_port
+        from archive.models import SynonymGroup
         from search.index_queue import DurableIndexQueue
 
         index_port.plug_in(DurableIndexQueue())
+        # A saved synonym group applies from the next query (other workers: within RELOAD_SECONDS).
+        for signal in (signals.post_save, signals.post_delete):
+            signal.connect(_forget_synonyms, sender=SynonymGroup, dispatch_uid=f"synonyms-{signal}")
+
+
+def _forget_synonyms(**kwargs) -> None:
+    from search import synonyms
+
+    synonyms.forget()

@@ -22,6 +22,16 @@ class StructuredFilters:
         self.term_filters = {}
         self.date_range = None
         self.date_free_facets = ()
+        self.aside = {}
+        self.literal = False
+
+    def set_aside(self, field, values):
+        """Rank the documents whose field holds one of values after all others, and leave them out of facets."""
+        self.aside = {field: tuple(values)}
+
+    def set_literal(self, literal=True):
+        """Search the words as typed, without the editors' synonyms."""
+        self.literal = literal
 
     def add_term_filter(self, field, values):
         self.term_filters[field] = tuple(values)
@@ -41,6 +51,10 @@ class StructuredFilters:
             params["date_range"] = self.date_range
         if self.date_free_facets:
             params["date_free_facets"] = self.date_free_facets
+        if self.aside:
+            params["aside"] = dict(self.aside)
+        if self.literal:
+            params["literal"] = True
         return params
 
     def _clone(self, klass=None, using=None):
@@ -48,4 +62,6 @@ class StructuredFilters:
         clone.term_filters = dict(self.term_filters)
         clone.date_range = self.date_range
         clone.date_free_facets = self.date_free_facets
+        clone.aside = dict(self.aside)
+        clone.literal = self.literal
         return clone

@@ -1,17 +1,22 @@
 """Turn what a researcher types into a Whoosh query.
 
 Syntax: words (all must match), "exact phrase", OR, -exclude (or NOT),
-title:word. Anything the parser cannot make sense of is retried as plain
-words, and the caller is told so.
+title:word. Typed as a Chinese keyboard types it too: “…” ‘…’ 「…」 『…』
+quote a phrase, full-width ＋ － ： （ ） are the operators, and OR/AND/NOT and
+field prefixes are case-insensitive. A query made only of exclusions finds
+everything else. Anything the parser cannot make sense of is retried as
+plain words, and the caller is told so.
 """
 import re
 import threading
+from typing import Any
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from whoosh import qparser, query
 
 from search.analysis import is_han, query_terms
+from search.synonyms import SynonymTable, current_table, expand
 
 SEARCH_FIELDS = ("title", "text", "docno")
 FIELD_BOOSTS = {"title": 4.0, "text": 1.0, "docno": 10.0}
@@ -19,6 +24,12 @@ MAX_QUERY_CHARS = 500
 OPERATORS = frozenset({"OR", "AND", "NOT"})
 _CHUNK_RE = re.compile(r'"[^"]*"|\S+')
 _EMPTY_FIELD_RE = re.compile(r"^(?:title|text|docno):$")
+_FIELD_PREFIX_RE = re.compile(r"^([+-]?)(title|text|docno):", re.IGNORECASE)
+_EXCLUSION_RE = re.compile(r"^-(?=\S)")
+# Chinese quotation marks and full-width ASCII (＋ － ： （ ） ＂, letters, digits), folded.
+_KEYBOARD: dict[int, Any] = {**{ord(c): '"' for c in "“”‘’「」『』＂"},
+             **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if code != 0xFF02},
+             0x3000: " "}
 _UNUSED_PLUGINS = (qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin,
                    qparser.EveryPlugin)
 
@@ -29,6 +40,7 @@ class ParsedQuery:
     terms: list = field(default_factory=list)
     fallback: bool = False
     truncated: bool = False
+    added: list = field(default_factory=list)  # synonyms.Added: words searched with their synonyms
 
     @property
     def matches_all(self):
@@ -41,8 +53,14 @@ def make_parser(schema):
                                       group=qparser.AndGroup)
     for plugin in _UNUSED_PLUGINS:
         parser.remove_plugin_class(plugin)
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # + and - are operators only at the start of a word: AI+制造 and COVID-19 are words.
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     return parser
+
+
+def fold_keyboard(text: str) -> str:
+    """Return text with Chinese quotes as '"' and full-width operators, letters and digits as ASCII."""
+    return text.translate(_KEYBOARD)
 
 
 _PARSED_CACHE_SIZE = 256
@@ -50,18 +68,19 @@ _parsed: OrderedDict = OrderedDict()
 _parsed_lock = threading.Lock()
 
 
-def parse_cached(text, schema, parser=None):
-    """Return parse(text, schema, parser), remembering the last few queries.
+def parse_cached(text, schema, parser=None, *, synonyms=True):
+    """Return parse(text, schema, parser), with the synonyms unless told not to, remembering the last few queries.
 
     A search page needs the parsed query for its results, its terms to mark,
     and its notices: this makes all of them one parse.
     """
-    key = (text, id(schema))
+    table = current_table() if synonyms else None
+    key = (text, id(schema), table.version if table else None)
     with _parsed_lock:
         if key in _parsed:
             _parsed.move_to_end(key)
             return _parsed[key]
-    parsed = parse(text, schema, parser)
+    parsed = parse(text, schema, parser, synonyms=table)
     with _parsed_lock:
         _parsed[key] = parsed
         while len(_parsed) > _PARSED_CACHE_SIZE:
@@ -69,29 +88,50 @@ def parse_cached(text, schema, parser=None):
     return parsed
 
 
-def parse(text, schema, parser=None):
-    """Return a ParsedQuery for text; an empty text matches every document."""
-    text = (text or "").strip()
+def parse(text, schema, parser=None, *, synonyms: SynonymTable | None = None):
+    """Return a ParsedQuery for text, words OR'ed with their synonyms; an empty text matches every document."""
+    text = fold_keyboard(text or "").strip()
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     if not text or text == "*":
         return ParsedQuery(query.Every(), truncated=truncated)
     parser = parser or make_parser(schema)
     tidy = tidy_query(text)
-    fallback = tidy != " ".join(_CHUNK_RE.findall(text))
+    fallback = tidy != " ".join(_canonical(c) for c in _CHUNK_RE.findall(text))
     if tidy is None:
         q, fallback = _plain_words(text), True
-        return _finish(q, fallback, truncated)
+        return _finish(q, fallback, truncated, synonyms)
     if not tidy:
         return ParsedQuery(query.NullQuery, fallback=True, truncated=truncated)
+    excluded = only_exclusions(tidy)
     try:
-        q = parser.parse(tidy)
+        q = parser.parse(excluded or tidy)
         if q is None or q is query.NullQuery or _has_errors(q):
             raise ValueError("unparseable")
     except Exception:  # the parser is lenient; anything it still rejects is retried as words
         q = _plain_words(text)
         fallback = True
-    return _finish(q, fallback, truncated)
+    else:
+        if excluded:
+            q = query.AndNot(query.Every(), q)
+    return _finish(q, fallback, truncated, synonyms)
+
+
+def only_exclusions(tidy):
+    """Return "a OR b" when tidy is only exclusions (-a -b, NOT a), else ""."""
+    chunks = tidy.split(" ") if tidy else []
+    words, i = [], 0
+    while i < len(chunks):
+        chunk = chunks[i]
+        if chunk == "NOT" and i + 1 < len(chunks):
+            words.append(chunks[i + 1])
+            i += 2
+        elif _EXCLUSION_RE.match(chunk):
+            words.append(chunk[1:])
+            i += 1
+        else:
+            return ""
+    return " OR ".join(words)
 
 
 def tidy_query(text):
@@ -104,6 +144,7 @@ def tidy_query(text):
         return None
     kept = []
     for chunk in _CHUNK_RE.findall(text):
+        chunk = _canonical(chunk)
         if _EMPTY_FIELD_RE.match(chunk):
             continue
         if chunk in ("OR", "AND") and (not kept or kept[-1] in OPERATORS):
@@ -116,12 +157,36 @@ def tidy_query(text):
     return " ".join(kept)
 
 
-def _finish(q, fallback, truncated):
+def _canonical(chunk):
+    """Return an operator in capitals and a field prefix in lower case (or -> OR, TITLE: -> title:)."""
+    if chunk.upper() in OPERATORS:
+        return chunk.upper()
+    return _FIELD_PREFIX_RE.sub(lambda m: m.group(1) + m.group(2).lower() + ":", chunk)
+
+
+def _finish(q, fallback, truncated, synonyms=None):
+    added = []
+    if synonyms is not None:
+        q, added = expand(q, synonyms)
     q = q.accept(_widen_single_characters)
     terms = sorted({t.decode() if isinstance(t, bytes) else t
-                    for f, t in q.iter_all_terms() if f in SEARCH_FIELDS}, key=len, reverse=True)
+                    for f, t in _wanted_terms(q) if f in SEARCH_FIELDS}, key=len, reverse=True)
     terms += [c for c in _single_chars(q) if c not in terms]
-    return ParsedQuery(q, terms=terms, fallback=fallback, truncated=truncated)
+    return ParsedQuery(q, terms=terms, fallback=fallback, truncated=truncated, added=added)
+
+
+def _wanted_terms(q):
+    """Yield (field, text) of the terms q looks for, leaving out the excluded ones."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from _wanted_terms(q.a)
+        return
+    if q.is_leaf():
+        yield from q.iter_all_terms()
+        return
+    for child in q.children():
+        yield from _wanted_terms(child)
 
 
 def _has_errors(q):

@@ -21,6 +21,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     cited = KeywordListField()
     issuers = KeywordListField()
     deadline = KeywordListField()  # "YYYY-MM-DD", none for articles without one
+    # "no" for an article whose body is empty or only boilerplate: found by its title alone,
+    # ranked after the others, left out of facets, browsing and exports unless asked for.
+    has_body = KeywordField()
     published = indexes.DateField(model_attr="published")
     # Lets check_index see edits that never reached the index.
     updated = indexes.DateTimeField(model_attr="updated_at")
@@ -37,7 +40,12 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_text(self, obj):
         # Built in Python, not a template: template autoescaping would index "&lt;".
+        if obj.is_empty:
+            return ""  # out of body matches: the title field still finds it
         return "\n".join([obj.title, obj.source.name, obj.original_outlet, obj.doc_number, obj.body])
+
+    def prepare_has_body(self, obj):
+        return "no" if obj.is_empty else "yes"
 
     def prepare_month(self, obj):
         return obj.published.strftime("%Y-%m")

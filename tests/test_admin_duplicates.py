@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from archive import merging
+from archive import duplicate_review, merging
 from archive.merging import Candidate, find_groups
 from archive.models import Article, NotDuplicate
 from search.indexing import reindex_articles
@@ -135,3 +135,60 @@ def test_merge_takes_along_what_was_merged_into_the_duplicate_and_undoes_to_the_
         middle.pk: "published", hidden.pk: "hidden"}
     with pytest.raises(merging.MergeError):
         merging.merge(old, [keep])  # old is itself a duplicate
+
+
+# ---------------------------------------------------------------- exact copies and similar texts
+
+PARTNER_2026 = "【通知】关于发布2026年度“上海伙伴科研计划”项目申报指南的通知"
+PARTNER_2025 = "【通知】上海市科学技术委员会关于发布2025年度“上海伙伴科研计划” 项目申报指南的通知"
+S_GENERATION = "【通知】上海市科学技术委员会关于发布2025年度创新生态建设计划“S世代计划”项目申报指南的通知"
+
+
+def test_groups_by_url_or_body_hash_are_exact_and_the_rest_similar():
+    exact = find_groups([Candidate(1, "甲", DAY, url="https://a/1"), Candidate(2, "乙", DAY, url="https://a/1"),
+                         Candidate(3, "丙", DAY, url="https://a/1", content_hash="h"),
+                         Candidate(4, "丁", DAY, content_hash="h")])
+    assert [(g.ids, g.exact) for g in exact] == [([4, 3, 2, 1], True)]
+    mixed = find_groups([Candidate(1, "同一标题的新闻", DAY, content_hash="h"), Candidate(2, "另一", DAY, content_hash="h"),
+                         Candidate(3, "同一标题的新闻", DAY)])
+    assert [(g.ids, g.exact) for g in mixed] == [([3, 2, 1], False)]  # 3 only shares a title
+
+
+def test_a_similar_group_differing_in_title_date_number_or_deadline_is_not_checked():
+    from types import SimpleNamespace as Row
+
+    def article(pk, title, published, doc_number="", deadline=None):
+        return Row(pk=pk, title=title, published=published, doc_number=doc_number, deadline=deadline)
+
+    new = article(1, "2026年度计划申报指南", datetime.date(2026, 1, 20), "沪科指南〔2026〕1号", datetime.date(2026, 12, 31))
+    old = article(2, "2025年度计划申报指南", datetime.date(2025, 10, 20), "沪科指南〔2025〕39号")
+    similar = duplicate_review.review([new, old], new, exact=False)
+    assert similar.differing == ["title", "published", "doc_number"]  # an unknown deadline is no difference
+    assert [r.checked for r in similar.rows] == [False, False] and not similar.preselect
+    assert str(similar.rows[1].title_html) == "202<mark>5</mark>年度计划申报指南"
+    assert similar.rows[1].differs == {"title": True, "published": True, "doc_number": True, "deadline": False}
+    reprint = article(3, "2026年度计划申报指南！", new.published)  # same title but punctuation, no number
+    assert [r.checked for r in duplicate_review.review([new, reprint], new, exact=False).rows] == [False, True]
+    assert [r.checked for r in duplicate_review.review([new, old], new, exact=True).rows] == [False, True]
+
+
+@pytest.mark.django_db
+def test_three_calls_for_applications_from_the_seeds_are_similar_and_nothing_is_checked(editor_client):
+    calls = {a.title: a for a in Article.objects.filter(title__in=[PARTNER_2026, PARTNER_2025, S_GENERATION])}
+    assert len(calls) == 3
+    groups, _ = merging.duplicate_groups()
+    group = next(g for g in groups if calls[PARTNER_2026].pk in g.ids)
+    assert set(group.ids) == {a.pk for a in calls.values()} and not group.exact
+    html = editor_client.get("/admin/archive/article/duplicates/").content.decode()
+    start = html.index(f'value="{calls[PARTNER_2026].pk}"')
+    form = html[html.rindex("<form", 0, start):html.index("</form>", start)]
+    assert "相似" in form and "不同之处（已标出）：标题、发布日期、发文字号、申报截止日期" in form
+    assert 'name="merge"' in form and not any(f'name="merge" value="{a.pk}" aria-label="标为重复 #{a.pk}" checked'
+                                              in form for a in calls.values())
+    assert form.count("<mark>") >= 2
+    assert 'class="num differs">2025-10-20' in form
+    assert 'name="keep"' in form and " checked" not in form  # not even which one to keep
+    response = editor_client.post("/admin/archive/article/duplicates/", {
+        "ids": [a.pk for a in calls.values()], "merge": [calls[PARTNER_2025].pk], "decision": "merge"}, follow=True)
+    assert "请选择要保留的文章。" in response.content.decode()
+    assert Article.objects.filter(pk__in=[a.pk for a in calls.values()], status="published").count() == 3

@@ -23,7 +23,9 @@ def test_benchmark_runs_at_500_articles(tmp_path):
     assert results["http"]["errors"] == 0
     assert results["increment"]["index_docs_after"] == results["increment"]["index_docs_before"] + 50
     assert results["save_to_searchable_ms"]["p95_ms"] < 30_000  # found before the poll gave up
-    assert "| (b) query + all facets |" in done.stdout
+    assert {name: e["rows"] for name, e in results["export"].items()} == {
+        "json": results["browse_hits"] + 50, "csv": results["browse_hits"] + 50, "json_body": results["browse_hits"] + 50}
+    assert "| (b) query + all facets |" in done.stdout and "rows over HTTP |" in done.stdout
 
     phrases = subprocess.run([sys.executable, "bench/phrases.py", "--var", str(tmp_path / "var-500")],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)

@@ -14,7 +14,7 @@ from search.indexing import article_index, reindex_articles
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ("compared fields: cited, deadline, issuers, kind, month, published, regions, source, topics, updated")
+FIELDS = ("compared fields: cited, deadline, has_body, issuers, kind, month, published, regions, source, topics, updated")
 
 
 def check(*args):

@@ -141,3 +141,17 @@ def _walk(node):
     elif isinstance(node, list):
         for value in node:
             yield from _walk(value)
+
+
+def test_synonyms_literal_and_set_aside_documents_translate(backend):
+    widened = list(_walk(query_dsl(backend.parse_query("AI").query)))
+    assert {"term": {"text": {"value": "人工智能", "boost": 1.0}}} in widened
+    literal = list(_walk(backend.build_search_kwargs("AI", literal=True)["query"]))
+    assert not any(node.get("term", {}).get("text", {}).get("value") == "人工智能" for node in literal)
+    body = backend.build_search_kwargs("人工智能", facets={"source": {}}, aside={"has_body": ("no",)})
+    assert body["aggs"]["source"]["filter"]["bool"]["must_not"] == [{"terms": {"has_body": ["no"]}}]
+    assert body["sort"][0]["_script"]["script"]["params"] == {"aside": {"has_body": ["no"]}}
+    assert body["sort"][1:] == [{"_score": {"order": "desc"}}, {"published": {"order": "desc"}},
+                                {"archive_pk": {"order": "asc"}}]
+    complement = query_dsl(backend.parse_query("-人工智能").query)
+    assert complement["bool"]["must"] == [{"match_all": {}}] and complement["bool"]["must_not"]

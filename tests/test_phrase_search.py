@@ -40,9 +40,9 @@ def test_phrases_find_exactly_what_whooshs_phrase_query_finds():
     for words in phrases:
         for field in ("text", "title"):
             q = wq.Phrase(field, list(words))
-            ours, whoosh = snapshot._phrase_mask(q), snapshot._whoosh_mask(q)
+            ours, whoosh = snapshot.phrase_mask(q), snapshot.whoosh_mask(q)
             assert np.array_equal(ours, whoosh), (field, words)
-            every_word = np.logical_and.reduce([snapshot._term(field, w, 1.0, False).mask for w in words])
+            every_word = np.logical_and.reduce([snapshot.term(field, w, 1.0, False).mask for w in words])
             narrower += int(every_word.sum() > ours.sum())
     # The position check matters: many phrases match fewer articles than their words do.
     assert narrower >= 20

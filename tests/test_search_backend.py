@@ -153,7 +153,7 @@ def test_a_query_of_only_an_empty_field_prefix_finds_nothing_and_says_so(corpus)
 def test_column_arrays_read_in_one_block_equal_whoosh_per_document_values():
     from haystack import connections
 
-    from search.backends.whoosh import engine
+    from search.backends.whoosh import internals
 
     snapshot = connections["default"].get_backend().snapshot()
     assert snapshot.segments
@@ -161,6 +161,6 @@ def test_column_arrays_read_in_one_block_equal_whoosh_per_document_values():
         reader = seg.reader
         for field in ("text", "title", "docno"):
             slow = [reader.doc_field_length(d, field, 0) or 0 for d in range(seg.doccount)]
-            assert engine._stored_lengths(reader, field, seg.doccount).tolist() == slow
+            assert internals.stored_lengths(reader, field, seg.doccount).tolist() == slow
         column = reader.column_reader("published", translate=False)
-        assert engine._numeric_column(column, seg.doccount).tolist() == list(column)
+        assert internals.numeric_column(column, seg.doccount).tolist() == list(column)

@@ -7,6 +7,7 @@ from search.backends.whoosh import backend as backend_module
 from search.indexing import article_index
 from whoosh.codec.whoosh3 import W3Codec
 
+from search.backends.whoosh.internals import index_segments
 from search.backends.whoosh.segment_build import COMPRESSION, BuildError, TermGroupedPostings, build_segments
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_parallel_segments_hold_the_same_postings_as_the_ordinary_writer(tmp_pat
 
     built = built.refresh()
     assert built.doc_count() == plain.doc_count() == len(docs)
-    assert len(built._segments()) >= 4  # two workers, a segment every 40 documents
+    assert len(index_segments(built)) >= 4  # two workers, a segment every 40 documents
     expected, actual = postings_by_identifier(plain), postings_by_identifier(built)
     assert len(actual) > 10_000
     assert actual == expected
@@ -64,7 +65,7 @@ def test_parallel_segments_hold_the_same_postings_as_the_ordinary_writer(tmp_pat
 
 def segment_files(ix):
     """{file name without the segment id: bytes} of the files inside the one (compound) segment of ix."""
-    (segment,) = ix._segments()
+    (segment,) = index_segments(ix)
     files = segment.open_compound_file(ix.storage)
     out = {name.split(".", 1)[1]: files.open_file(name).read() for name in files.list()}
     files.close()
@@ -83,7 +84,7 @@ def test_one_worker_writes_the_same_bytes_as_whooshs_own_writer(tmp_path):
 
     built = built.refresh()
     # The table of contents names Whoosh's own codec: the index is readable without this project.
-    assert [type(s.codec()) for s in built._segments()] == [W3Codec]
+    assert [type(s.codec()) for s in index_segments(built)] == [W3Codec]
     expected, actual = segment_files(plain.refresh()), segment_files(built)
     assert len(actual["pst"]) > 100_000  # the postings file
     assert actual.keys() == expected.keys()
@@ -124,12 +125,12 @@ def test_imports_fold_tiny_segments_saves_do_not_and_big_ones_stay(temp_index, m
     index = article_index()
     objs = list(index.index_queryset()[:25])
     temp_index.update_and_remove(index, objs[:10], [])
-    big = {s.segment_id() for s in temp_index.index.refresh()._segments()}
+    big = {s.segment_id() for s in index_segments(temp_index.index.refresh())}
     for obj in objs[10:22]:
         temp_index.update_and_remove(index, [obj], [])  # one save, one commit: no merging
-    assert len(temp_index.index.refresh()._segments()) == 1 + 12
+    assert len(index_segments(temp_index.index.refresh())) == 1 + 12
     temp_index.update_and_remove(index, objs[22:25], [])  # a batch folds the tiny segments
-    segments = temp_index.index.refresh()._segments()
+    segments = index_segments(temp_index.index.refresh())
     assert big <= {s.segment_id() for s in segments}  # the big segment was never rewritten
     assert len(segments) == 2
     assert sum(s.doc_count() for s in segments) == 25

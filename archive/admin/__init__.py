@@ -6,7 +6,7 @@ index after its transaction commits.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from archive.admin import articles, imports, taxonomy  # noqa: F401  (registers the model admins)
+from archive.admin import articles, imports, synonyms, taxonomy  # noqa: F401  (registers the model admins)
 
 admin.site.site_header = _("长三角科技政策资讯库 · 编辑后台")
 admin.site.site_title = _("编辑后台")

@@ -15,8 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive import merging
-from archive import curation
+from archive import curation, duplicate_review, merging
 from archive.admin.article_lists import ArticleChangeList, DocNumberFilter, EmptyBodyFilter, RegionFilter, TopicFilter
 from archive.admin.forms import ArticleAdminForm, KeepArticleForm, TopicChoiceForm
 from archive.ingest.urls import canonical_wechat_url
@@ -298,7 +297,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             if len(members) < 2:
                 continue
             keep = merging.suggested_keep(members)
-            rows.append({"articles": members, "keep": keep,
+            rows.append({"review": duplicate_review.review(members, keep, exact=group.exact), "keep": keep,
+                         "title": members[0].title,
                          "reasons": [merging.REASONS[r] for r in sorted(group.reasons)],
                          "similarity": round(group.similarity * 100) if group.similarity else None})
         return TemplateResponse(request, "admin/archive/article/duplicates.html", {

@@ -10,8 +10,24 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Article, Topic
+from archive.text_safety import clean_value
 
 SNAPSHOT_SALT = "archive.admin.article-edit-base"
+
+
+class ControlCharactersMixin:
+    """Strip control characters from every text a form accepts: XML (the Atom feed) cannot carry them."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, (str, list, tuple)):
+                cleaned[name] = clean_value(value)
+        return cleaned
+
+
+class TextSafeModelForm(ControlCharactersMixin, forms.ModelForm):
+    """A model form whose text values never hold control characters."""
 
 
 class LinesField(forms.CharField):
@@ -49,7 +65,7 @@ def digest(value):
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(ControlCharactersMixin, forms.ModelForm):
     """The article form. Saving applies only what this editor changed since opening it.
 
     The form carries (signed) fingerprints of the values it was opened with. On
@@ -191,7 +207,7 @@ def _display(article, model_field):
     return text if len(text) <= 120 else text[:120] + "…"
 
 
-class ActionForm(forms.Form):
+class ActionForm(ControlCharactersMixin, forms.Form):
     """The second step of a bulk action: pick its argument, keep the selection."""
 
     def __init__(self, *args, admin_site=None, **kwargs):
@@ -230,7 +246,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ImportForm(forms.Form):
+class ImportForm(ControlCharactersMixin, forms.Form):
     files = MultipleFileField(
         label=_("上传文件"), help_text=_("微信导出（JSON 或 JSON Lines）或纯文本报纸版面，可多选；"
                                      "一并上传的 manifest.json 会被读取。"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import curation
+from archive.admin.forms import TextSafeModelForm
 from archive.index_port import articles_changed
 from archive.models import Article, ArticleTopic, Source, Topic
 from search.analysis import STOP_WORDS, is_han, query_terms
@@ -30,6 +31,7 @@ def _changelist(**params):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    form = TextSafeModelForm
     list_display = ["name", "kind", "region", "biz", "article_count", "searchable_count"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "biz"]
@@ -56,7 +58,7 @@ class SourceAdmin(SimpleHistoryAdmin):
             curation.reindex_related(source=obj)  # the name is in every article's document
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(TextSafeModelForm):
     class Meta:
         model = Topic
         fields = ["name", "slug", "description", "rules"]
@@ -122,7 +124,7 @@ class TopicAdmin(SimpleHistoryAdmin):
         """Show untagged articles, unused topics and frequent terms of untagged articles."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        searchable = Article.objects.searchable()
+        searchable = Article.objects.with_body()
         untagged = searchable.filter(topics__isnull=True)
         unused = Topic.objects.annotate(n=Count("articletopic")).filter(n=0).order_by("name")
         return TemplateResponse(request, "admin/archive/topic/report.html", {
@@ -145,7 +147,7 @@ def suggested_terms(limit=REPORT_TERMS):
     Words already in a topic's rules, source names and stop words are left out:
     what remains are candidates for new keyword rules.
     """
-    searchable = Article.objects.searchable()
+    searchable = Article.objects.with_body()
     sample = _documents(searchable.filter(topics__isnull=True), REPORT_SAMPLE)
     if not sample:
         return []

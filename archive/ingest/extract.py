@@ -169,6 +169,7 @@ _ISSUER_ALIASES = {
     "国家发展改革委": "国家发展和改革委员会",
     "国家发改委": "国家发展和改革委员会",
     "中华人民共和国国务院": "国务院",
+    "中科院": "中国科学院",
 }
 # Regular short forms: 长宁区科委, 江苏省科技厅, 杭州市经信委.
 _ISSUER_FORMS = (
@@ -220,6 +221,11 @@ def normalize_issuing_body(name):
     if name.startswith(("市", "区")):
         return ""  # a short form with no place we know: better none than a wrong one
     return name
+
+
+def issuer_aliases():
+    """Return {short name: full name} of the issuing bodies the normalisation knows by name."""
+    return dict(_ISSUER_ALIASES)
 
 
 def issuer_of_number(number):

@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+from archive.ingest.archive_export import is_export_record
 from archive.ingest.errors import FileRejected
 from archive.ingest.html_pages import decode_html, looks_like_html, read_html
 from archive.ingest.markdown_pages import read_markdown
@@ -144,14 +145,19 @@ def _json(text):
         value = json.loads(text)
     except json.JSONDecodeError as error:
         if (records := _json_lines(text)) is not None:
-            return "jsonl", records
+            return _export_or("jsonl", records)
         raise FileRejected(
             f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
     except RecursionError:
         raise FileRejected(f"JSON nested more than {MAX_DEPTH} levels deep") from None
     items = value if isinstance(value, list) else [value]
-    return "json", [_checked(number, item) for number, item in enumerate(items, 1)]
+    return _export_or("json", [_checked(number, item) for number, item in enumerate(items, 1)])
+
+
+def _export_or(fmt, records):
+    """Return ("archive", records) for a file written by export_archive, else (fmt, records)."""
+    return ("archive", records) if records and is_export_record(records[0].value) else (fmt, records)
 
 
 def _one(story, *, date):

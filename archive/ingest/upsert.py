@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from archive.ingest.archive_export import restore_records
 from archive.ingest.drafts import ArticleDraft, draft_from_record
 from archive.ingest.errors import FileRejected, RecordRejected
 from archive.ingest.extract import source_region
@@ -56,6 +57,7 @@ class PreparedFile:
     path: str
     format: str
     records: list[PreparedRecord]
+    exported: list = field(default_factory=list)  # raw records of an export_archive file, restored as they are
 
 
 def _chunks(items, size=BULK_SIZE):
@@ -134,6 +136,8 @@ class ImportRun:
         except Exception as exc:  # a reader's bug on odd input must not stop the other files
             log.exception("reading %s failed", path)
             raise FileRejected(f"cannot read this file ({type(exc).__name__}: {exc})") from None
+        if fmt == "archive":  # written by export_archive: restored as exported, not normalized again
+            return PreparedFile(path=str(path), format=fmt, records=[], exported=records)
         prepared = []
         for record in records:
             try:
@@ -155,6 +159,8 @@ class ImportRun:
 
     def write_file(self, prepared: PreparedFile, *, dry_run=False, progress=None) -> FileReport:
         """Write a prepared file in one transaction (rolled back for a dry run); return its report."""
+        if prepared.format == "archive":
+            return self._restore(prepared.path, prepared.exported, dry_run=dry_run)
         report = FileReport(path=prepared.path, format=prepared.format)
         self.sources = {}  # Source rows may be rolled back with a file: cache per file
         seen_keys, seen_hashes = set(self.seen_keys), set(self.seen_hashes)
@@ -179,6 +185,17 @@ class ImportRun:
                 transaction.set_rollback(True)
         # A dry run carries what it saw too, so its counts match a real run's.
         self.seen_keys, self.seen_hashes = seen_keys, seen_hashes
+        return report
+
+    def _restore(self, path, records, *, dry_run):
+        report = FileReport(path=str(path), format="archive")
+        with transaction.atomic():
+            if self.lock is not None:
+                self.lock()
+            counts, report.rejected = restore_records(records, batch=self.batch)
+            if dry_run:
+                transaction.set_rollback(True)
+        report.counts.update(counts)
         return report
 
     def _decide(self, record, existing, seen_keys, seen_hashes, created, updated):

@@ -61,8 +61,13 @@ class ArchiveSearchBackend:
         raise NotImplementedError
 
     # -- reads --------------------------------------------------------------
-    def parse_query(self, query_string: str) -> ParsedQuery:
-        """Parse what a researcher typed (search/querysyntax.py), once per query string."""
+    def parse_query(self, query_string: str, *, synonyms: bool = True) -> ParsedQuery:
+        """Parse what a researcher typed (search/querysyntax.py), once per query string.
+
+        synonyms: OR each word with the editors' synonyms (search/synonyms.py);
+        search() takes literal=True for the words as typed, and aside={field:
+        values} for documents ranked after all others and left out of facets.
+        """
         raise NotImplementedError
 
     def document_frequencies(self, field: str, words: Iterable[str]) -> tuple[int, dict[str, int]]:

@@ -168,14 +168,14 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         doc[ORDER_FIELD] = int(doc["django_id"])
         return doc
 
-    def parse_query(self, query_string):
+    def parse_query(self, query_string, *, synonyms=True):
         """Parse a researcher's query with the archive's syntax (as the Whoosh backend does)."""
         if self._parse_schema is None:
             from whoosh.fields import Schema, TEXT
 
             self._parse_schema = Schema(**{name: TEXT(analyzer=ChineseAnalyzer(), phrase=True)
                                            for name in querysyntax.SEARCH_FIELDS})
-        return querysyntax.parse_cached(query_string, self._parse_schema)
+        return querysyntax.parse_cached(query_string, self._parse_schema, synonyms=synonyms)
 
     # -- the archive's contract -------------------------------------------
     def update_and_remove(self, index, objs, remove_ids, *, build=None, refresh=True):
@@ -300,8 +300,9 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return results
 
     def build_search_kwargs(self, query_string, sort_by=None, facets=None, term_filters=None,
-                            date_range=None, date_free_facets=(), **kwargs):
-        parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string)
+                            date_range=None, date_free_facets=(), aside=None, literal=False, **kwargs):
+        parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string,
+                                  synonyms=not literal)
         body = super().build_search_kwargs("*:*", sort_by=sort_by, **kwargs)
         text_query = query_dsl(parsed.query)
         if "bool" in body["query"]:  # the model filter haystack adds
@@ -316,7 +317,8 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
                                                              for op, day in bounds if day}}}
         if filters:
             body["post_filter"] = {"bool": {"filter": list(filters.values())}}
-        body["aggs"] = _facet_aggregations(filters, facets or (), date_free_facets)
+        set_aside = [{"terms": {name: list(values)}} for name, values in (aside or {}).items() if values]
+        body["aggs"] = _facet_aggregations(filters, facets or (), date_free_facets, set_aside)
         body["track_total_hits"] = True
         if not sort_by:
             body["sort"] = ([{"published": {"order": "desc"}}] if parsed.matches_all
@@ -324,6 +326,12 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         # Ties as on Whoosh: by date, newest first, then by article id, in the date's direction.
         (first, how), = body["sort"][0].items()
         body["sort"].append({ORDER_FIELD: {"order": "asc" if first == "_score" else how["order"]}})
+        if set_aside:  # documents set aside come after all others, whatever the sort
+            body["sort"] = [{"_script": {"type": "number", "order": "asc", "script": {
+                "source": "for (f in params.aside.keySet()) { if (doc.containsKey(f) && !doc[f].empty"
+                          " && params.aside[f].contains(doc[f].value)) { return 1; } } return 0;",
+                "params": {"aside": {name: list(values) for name, values in aside.items()}}}}},
+                *body["sort"]]
         return body
 
     def _process_results(self, raw_results, highlight=False, result_class=None, distance_point=None,
@@ -351,22 +359,26 @@ def _answering():
         raise IndexUnavailable(f"the search cluster cannot answer: {exc}") from exc
 
 
-def _facet_aggregations(filters, facets, date_free_facets):
+def _facet_aggregations(filters, facets, date_free_facets, set_aside=()):
     """Return the aggregations for what the Whoosh backend's search() counts.
 
     They count the hits before post_filter, each under the filters it needs: a facet
     every filter but its own; a date-free facet (the month histogram) also not the
     date range; a relaxed count every filter but one ("*": none).
     """
-    def others(*left_out):
-        return {"bool": {"filter": [f for key, f in filters.items() if key not in left_out]}}
+    def others(*left_out, counted=False):
+        kept = {"filter": [f for key, f in filters.items() if key not in left_out]}
+        if counted and set_aside:  # documents set aside (no body text) are not counted in facets
+            kept["must_not"] = list(set_aside)
+        return {"bool": kept}
 
-    aggs = {name: {"meta": {"_type": "archive_terms", "field": name}, "filter": others(name),
+    aggs = {name: {"meta": {"_type": "archive_terms", "field": name}, "filter": others(name, counted=True),
                    "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
             for name in facets}
     for name in date_free_facets:
         aggs[f"without_dates:{name}"] = {
-            "meta": {"_type": "archive_without_dates", "field": name}, "filter": others(name, "published"),
+            "meta": {"_type": "archive_without_dates", "field": name},
+            "filter": others(name, "published", counted=True),
             "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
     for name in [*filters, "*"]:
         aggs[f"relaxed:{name}"] = {"meta": {"_type": "archive_relaxed", "field": name},

@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 
+import numpy as np
 from haystack import connections
 from haystack.backends import whoosh_backend as stock
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -23,7 +24,7 @@ from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
 from search import querysyntax
-from search.backends.whoosh import engine, integrity
+from search.backends.whoosh import engine, integrity, internals, proximity
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import BuildError, build_segments
 from search.backends.base import ArchiveSearchBackend, Build, BuildFailed, IndexUnavailable
@@ -190,15 +191,9 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
     def snapshot(self):
         """Return the engine snapshot of the latest index, reusing it while nothing changed."""
         self._follow_swap()
-        if self._searcher is None:
-            self.index = self.index.refresh()
-            self._searcher = self.index.searcher()
-            self._snapshot = None
-        else:
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._snapshot = None
-            self._searcher = fresh
+        fresh = internals.refreshed_searcher(self.index, self._searcher)
+        if fresh is not self._searcher:
+            self._searcher, self._snapshot = fresh, None
         if self._snapshot is None:
             self._snapshot = engine.Snapshot(self._searcher, storage_key=os.path.realpath(self.path))
         return self._snapshot
@@ -226,10 +221,10 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         except integrity.UNREADABLE as exc:
             raise IndexUnavailable(f"the search index cannot be read: {integrity.describe(exc)}") from exc
 
-    def parse_query(self, query_string):
+    def parse_query(self, query_string, *, synonyms=True):
         if not self.setup_complete:
             self.setup()
-        return querysyntax.parse_cached(query_string, self.schema, self._parser)
+        return querysyntax.parse_cached(query_string, self.schema, self._parser, synonyms=synonyms)
 
     def stored_field_names(self):
         if not self.setup_complete:
@@ -243,12 +238,14 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
 
     def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, facets=None,
                result_class=None, term_filters=None, date_range=None, models=None,
-               date_free_facets=(), **kwargs):
+               date_free_facets=(), aside=None, literal=False, **kwargs):
         """Evaluate the query once: the page of results, every facet, and the relaxed counts.
 
         Each facet is counted under every filter but its own; date_free_facets
         (the month histogram) also without the date range; "relaxed" holds the
-        hit count with each filter dropped ("*": the query alone).
+        hit count with each filter dropped ("*": the query alone). Documents
+        matching aside ({field: values}) come after all others and are not
+        counted in facets; literal leaves the synonyms out.
         """
         unsupported = sorted(k for k in ("narrow_queries", "date_facets", "query_facets", "within",
                                          "dwithin", "distance_point") if kwargs.get(k))
@@ -256,7 +253,8 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             raise NotImplementedError(f"{', '.join(unsupported)}: use term_filters/date_range")
         try:
             snap = self.snapshot()
-            parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string)
+            parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string,
+                                      synonyms=not literal)
             field, reverse = _sort_field(sort_by, parsed)
             base = snap.evaluate(parsed.query, scored=field is None)
             filters = {name: snap.value_mask(name, values)
@@ -265,21 +263,30 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
                 start, end = date_range_bounds(date_range)
                 filters["published"] = snap.date_mask("published", start, end)
             matched = _intersect(base.mask, filters.values())
-            counted = _facets(snap, base.mask, filters, facets or (), date_free_facets)
+            apart = _aside_mask(snap, aside)
+            counted = _facets(snap, base.mask & ~apart, filters, facets or (), date_free_facets)
+            counted["aside"] = {"count": int((matched & apart).sum())}
             end = end_offset if end_offset is not None else int(matched.sum())
-            docnums = snap.top(matched, base.score, end, date_field=field or "published",
-                               newest=reverse if field else True, by_date=field is not None)
-            results = [self._result(snap, int(d), base.score, result_class or SearchResult)
+            score = proximity.rerank(snap, parsed.query, matched, base.score)
+            docnums = []
+            for part in (matched & ~apart, matched & apart):  # the aside ones after all others
+                if len(docnums) < end:
+                    docnums += snap.top(part, score, end - len(docnums), date_field=field or "published",
+                                        newest=reverse if field else True, by_date=field is not None).tolist()
+            # values_list() asks for some fields only (exports want ids): convert just those.
+            wanted = set(kwargs["fields"]) if kwargs.get("fields") else None
+            results = [self._result(snap, int(d), score, result_class or SearchResult, wanted)
                        for d in docnums[start_offset:end]]
         except integrity.UNREADABLE as exc:
             raise IndexUnavailable(f"the search index cannot be read: {integrity.describe(exc)}") from exc
         return {"results": results, "hits": int(matched.sum()), "facets": counted,
                 "spelling_suggestion": None}
 
-    def _result(self, snap, docnum, score, result_class):
+    def _result(self, snap, docnum, score, result_class, wanted=None):
         stored = snap.reader.stored_fields(docnum)
         app_label, model_name = stored[DJANGO_CT].split(".")
-        extra = {k: self._to_python(v) for k, v in stored.items() if k not in (ID, DJANGO_CT, DJANGO_ID)}
+        extra = {k: self._to_python(v) for k, v in stored.items()
+                 if k not in (ID, DJANGO_CT, DJANGO_ID) and (wanted is None or k in wanted)}
         value = float(score[docnum]) if score is not None else 0.0
         return result_class(app_label, model_name, stored[DJANGO_ID], value, **extra)
 
@@ -329,6 +336,15 @@ def _facets(snap, base, filters, names, date_free):
     relaxed["*"] = int(base.sum())
     return {"fields": fields, "dates": {}, "queries": {}, "without_dates": without_dates,
             "relaxed": relaxed}
+
+
+def _aside_mask(snap, aside):
+    """Return the mask of documents set aside ({field: values}); none when aside is empty."""
+    mask = np.zeros(snap.n, bool)
+    for name, values in (aside or {}).items():
+        if name in snap.reader.schema:
+            mask |= snap.value_mask(name, values)
+    return mask
 
 
 def _intersect(mask, others):

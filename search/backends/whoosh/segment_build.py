@@ -10,15 +10,20 @@ to bound its memory. The parent prepares documents (one database
 connection), feeds the workers through a bounded queue, and writes the table
 of contents that makes the segments an index.
 """
+from __future__ import annotations
+
 import gc
-import os
 import multiprocessing
+import os
 import queue
 import traceback
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from search.backends.whoosh.worker_guard import die_with_parent
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
-from whoosh.writing import SegmentWriter
+from search.backends.whoosh.internals import (
+    BuildCodec, GroupedSegmentWriter, commit_segments, finish_worker_segment, worker_writer,
+)
 
 BATCH = 250  # documents per job sent to a worker
 # zlib level 1 for posting blocks: the same index size as Whoosh's default
@@ -38,10 +43,10 @@ class TermGroupedPostings:
     with grouped(). Documents are added in docnum order, so each term's postings are already sorted.
     """
 
-    def __init__(self):
-        self.terms = {}
+    def __init__(self) -> None:
+        self.terms: dict[tuple[str, bytes], list[tuple]] = {}
 
-    def add(self, item):
+    def add(self, item: tuple) -> None:
         # item is (fieldname, btext, docnum, weight, value); kept whole, no new tuple per posting
         postings = self.terms.get(item[:2])
         if postings is None:
@@ -49,103 +54,31 @@ class TermGroupedPostings:
         else:
             postings.append(item)
 
-    def grouped(self):
+    def grouped(self) -> Iterator[tuple[str, bytes, list[tuple]]]:
         """Yield (fieldname, btext, postings) in field, then term order, emptying the pool."""
         terms = self.terms
         for key in sorted(terms):
             yield key[0], key[1], terms.pop(key)
 
-    def cleanup(self):
+    def iter_postings(self) -> Iterator[tuple]:
+        """Yield every posting in (field, term, docnum) order, as whoosh.writing.PostingPool does."""
+        for _, _, postings in self.grouped():
+            yield from postings
+
+    def cleanup(self) -> None:
         self.terms = {}
 
 
-class BulkPostingsWriter(W3PostingsWriter):
-    """Whoosh's postings writer, taking a whole term's postings in one call.
-
-    add_postings() leaves the buffers exactly as add_posting() called once
-    per posting would (the same blocks, statistics and bytes), without
-    Python calls and type checks per posting.
-    """
-
-    def add_postings(self, ids, weights, values, lengths):
-        limit, start, count = self._blocklimit, 0, len(ids)
-        while start < count:
-            if len(self._ids) >= limit:
-                self._write_block()
-            end = min(count, start + limit - len(self._ids))
-            block_weights = weights[start:end]
-            self._ids.extend(ids[start:end])
-            self._weights.extend(block_weights)
-            self._maxweight = max(self._maxweight, max(block_weights))
-            self._values.extend(v for v in values[start:end] if v)
-            block_lengths = [n for n in lengths[start:end] if n] if lengths else None
-            if block_lengths:
-                shortest = min(block_lengths)
-                if self._minlength is None or shortest < self._minlength:
-                    self._minlength = shortest
-                self._maxlength = max(self._maxlength, max(block_lengths))
-            start = end
-
-
-class BuildCodec(W3Codec):
-    """W3Codec whose postings writers take whole terms (BulkPostingsWriter).
-
-    Its segments name the plain W3Codec, so the index needs nothing from this module to be read.
-    """
-
-    def new_segment(self, storage, indexname):
-        plain = W3Codec(blocklimit=self._blocklimit, compression=self._compression,
-                        inlinelimit=self._inlinelimit)
-        return plain.new_segment(storage, indexname)
-
-    def postings_writer(self, dbfile, byteids=False):
-        return BulkPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                                  compression=self._compression, inlinelimit=self._inlinelimit)
-
-
-class BuildSegmentWriter(SegmentWriter):
+class BuildSegmentWriter(GroupedSegmentWriter):
     """A SegmentWriter whose postings stay in memory, grouped by term, and are written a term at a time."""
 
-    def __init__(self, ix, **kwargs):
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
         kwargs.setdefault("codec", BuildCodec(compression=COMPRESSION))
         super().__init__(ix, **kwargs)
         self.pool = TermGroupedPostings()
 
-    def _flush_segment(self):
-        # As SegmentWriter's, but the field writer gets each term's postings in one call
-        # (FieldWriter.add_postings makes several Python calls per posting).
-        self.perdocwriter.close()
-        reader = self.per_document_reader() if self.codec.length_stats else None
-        writer, schema, current = self.fieldwriter, self.schema, None
-        for fieldname, btext, postings in self.pool.grouped():
-            if fieldname != current:
-                if current is not None:
-                    writer.finish_field()
-                writer.start_field(fieldname, schema[fieldname])
-                current = fieldname
-                # Whoosh stores lengths only for scorable fields; the others' postings carry none.
-                column = (length_column(reader, self.docnum, fieldname)
-                          if reader and schema[fieldname].scorable else None)
-            # Columns of this term's (fieldname, btext, docnum, weight, value) postings.
-            _, _, ids, weights, values = zip(*postings)
-            writer.start_term(btext)
-            writer._postwriter.add_postings(ids, weights, values,
-                                            list(map(column.__getitem__, ids)) if column else ())
-            writer.finish_term()
-        if current is not None:
-            writer.finish_field()
-        writer.close()
-        if reader:
-            reader.close()
 
-
-def length_column(reader, doccount, fieldname):
-    """Return every document's length in fieldname, read once from a per-document reader."""
-    length = reader.doc_field_length
-    return [length(d, fieldname) for d in range(doccount)]
-
-
-def _worker(storage, indexname, jobs, results, segment_docs, parent_pid):
+def _worker(storage: Any, indexname: str, jobs: Any, results: Any, segment_docs: int, parent_pid: int) -> None:
     """Index the batches from jobs into segments of up to segment_docs documents."""
     die_with_parent(parent_pid)
     # Millions of posting tuples and no reference cycles: the cyclic collector
@@ -155,7 +88,7 @@ def _worker(storage, indexname, jobs, results, segment_docs, parent_pid):
     try:
         ix = storage.open_index(indexname)
         segments = []
-        writer = BuildSegmentWriter(ix, _lk=False)
+        writer = worker_writer(ix, BuildSegmentWriter)
         while True:
             batch = jobs.get()
             if batch is None:
@@ -163,90 +96,104 @@ def _worker(storage, indexname, jobs, results, segment_docs, parent_pid):
             for doc in batch:
                 writer.add_document(**doc)
             if writer.doc_count() >= segment_docs:
-                segments.append(writer._finalize_segment())
-                writer = BuildSegmentWriter(ix, _lk=False)
-        if writer._added:
-            segments.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        results.put(("ok", segments))
+                segments.append(finish_worker_segment(writer))
+                writer = worker_writer(ix, BuildSegmentWriter)
+        last = finish_worker_segment(writer)
+        results.put(("ok", segments + ([last] if last is not None else [])))
     except BaseException:
         results.put(("error", traceback.format_exc()))
 
 
-def _check_alive(workers):
+def _check_alive(workers: list) -> None:
     for w in workers:
         if w.exitcode not in (None, 0):
             raise BuildError(f"index build worker {w.pid} exited with code {w.exitcode}")
 
 
-def build_segments(ix, documents, *, procs=2, segment_docs=12_500, on_batch=None):
-    """Write documents (field dicts) into the empty index ix with procs workers; return the count.
+class _Feeder:
+    """The parent's side of a build: job and result queues and the worker processes."""
 
-    The index is locked for the whole build and committed once at the end; on
-    any failure nothing is committed and the error is raised.
-    """
-    context = multiprocessing.get_context("fork")  # workers inherit loaded jieba dictionaries
-    jobs = context.Queue(procs * 4)
-    results = context.Queue()
-    parent = ix.writer()  # holds the lock; commits the workers' segments
-    workers = [context.Process(target=_worker, daemon=True,
-                               args=(ix.storage, ix.indexname, jobs, results, segment_docs, os.getpid()))
-               for _ in range(max(procs, 1))]
-    for w in workers:
-        w.start()
+    def __init__(self, ix: Any, procs: int, segment_docs: int) -> None:
+        context = multiprocessing.get_context("fork")  # workers inherit loaded jieba dictionaries
+        self.jobs = context.Queue(procs * 4)
+        self.results = context.Queue()
+        self.workers = [context.Process(target=_worker, daemon=True,
+                                        args=(ix.storage, ix.indexname, self.jobs, self.results,
+                                              segment_docs, os.getpid()))
+                        for _ in range(max(procs, 1))]
+        for w in self.workers:
+            w.start()
 
-    def put(item):
+    def put(self, item: Any) -> None:
         while True:
             try:
-                jobs.put(item, timeout=POLL_SECONDS)
+                self.jobs.put(item, timeout=POLL_SECONDS)
                 return
             except queue.Full:
-                _check_alive(workers)
-                _collect_errors(results, workers)
+                _check_alive(self.workers)
+                _collect_errors(self.results, self.workers)
 
-    segments = []
-    size = min(BATCH, segment_docs)
-    try:
+    def feed(self, documents: Iterable[dict], size: int, on_batch: Callable[[int], Any] | None) -> int:
+        """Send documents in batches of size, then one stop per worker; return the count."""
         count, batch = 0, []
         for doc in documents:
             batch.append(doc)
             count += 1
             if len(batch) == size:
-                put(batch)
+                self.put(batch)
                 batch = []
                 if on_batch and count % 1000 < size:
                     on_batch(count)
         if batch:
-            put(batch)
-        for _ in workers:
-            put(None)
-        pending = len(workers)
+            self.put(batch)
+        for _ in self.workers:
+            self.put(None)
+        return count
+
+    def collect(self) -> list:
+        """Wait for every worker's segments; raise the first failure."""
+        segments, pending = [], len(self.workers)
         while pending:
             try:
-                status, payload = results.get(timeout=POLL_SECONDS)
+                status, payload = self.results.get(timeout=POLL_SECONDS)
             except queue.Empty:
-                _check_alive(workers)
+                _check_alive(self.workers)
                 continue
             if status != "ok":
                 raise BuildError(f"index build worker failed:\n{payload}")
             segments.extend(payload)
             pending -= 1
-        for w in workers:
+        for w in self.workers:
             w.join()
-    except BaseException:
-        for w in workers:
+        return segments
+
+    def stop(self) -> None:
+        for w in self.workers:
             if w.is_alive():
                 w.terminate()
+
+
+def build_segments(ix: Any, documents: Iterable[dict], *, procs: int = 2, segment_docs: int = 12_500,
+                   on_batch: Callable[[int], Any] | None = None) -> int:
+    """Write documents (field dicts) into the empty index ix with procs workers; return the count.
+
+    The index is locked for the whole build and committed once at the end; on
+    any failure nothing is committed and the error is raised.
+    """
+    parent = ix.writer()  # holds the lock; commits the workers' segments
+    feeder = _Feeder(ix, procs, segment_docs)
+    try:
+        count = feeder.feed(documents, min(BATCH, segment_docs), on_batch)
+        segments = feeder.collect()
+    except BaseException:
+        feeder.stop()
         parent.cancel()
         raise
-    parent._close_segment()
-    parent._commit_toc(segments)
-    parent._finish()
+    commit_segments(parent, segments)
     return count
 
 
-def _collect_errors(results, workers):
+def _collect_errors(results: Any, workers: list) -> None:
     """Raise a worker's error early while the parent is blocked feeding jobs."""
     try:
         status, payload = results.get_nowait()

@@ -1,0 +1,159 @@
+"""What is read once from an immutable Whoosh segment, cached by segment id.
+
+Segments never change once written (a deletion only changes the live mask,
+which the snapshot reads anew), so a segment's field lengths, dates, keyword
+values, postings and phrase answers are read once and reused by every later
+reader of the same segment.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+import numpy as np
+
+from search.backends.whoosh import phrases
+from search.backends.whoosh.internals import column_values, field_lengths, raw_postings
+
+POSTINGS_CACHE_BYTES = 96 * 1024 * 1024
+MATCHES_PER_SEGMENT = 256  # cached phrase answers per segment
+
+
+class LRUBytes:
+    """A small thread-safe LRU cache bounded by the bytes of its numpy values."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size = limit, 0
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any, nbytes: int) -> None:
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = (value, nbytes)
+            self.size += nbytes
+            while self.size > self.limit and len(self.items) > 1:
+                _, (_, old) = self.items.popitem(last=False)
+                self.size -= old
+
+
+_postings_cache = LRUBytes(POSTINGS_CACHE_BYTES)
+_segment_cache: dict = {}
+_segment_lock = threading.Lock()
+
+
+class SegmentData:
+    """What is read once from an immutable segment: lengths, dates, keyword values."""
+
+    def __init__(self, reader: Any, key: tuple) -> None:
+        self.reader = reader
+        self.key = key
+        self.doccount = reader.doc_count_all()
+        self._lengths: dict = {}
+        self._keywords: dict = {}
+        self._dates: np.ndarray | None = None
+        self._matches: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    # The reader is shared by every thread's snapshot and reads files without
+    # mmap (seek, then read): each read of it holds self.lock.
+    def lengths(self, field: str) -> np.ndarray:
+        with self.lock:
+            if field not in self._lengths:
+                self._lengths[field] = field_lengths(self.reader, field, self.doccount)
+            return self._lengths[field]
+
+    def dates(self, field: str) -> np.ndarray:
+        with self.lock:
+            if self._dates is None:
+                self._dates = column_values(self.reader, field, self.doccount)
+            return self._dates
+
+    def keyword(self, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Return (values, docs, codes): every (document, value) pair of a keyword field."""
+        with self.lock:
+            if field not in self._keywords:
+                self._keywords[field] = self._read_keyword(field)
+            return self._keywords[field]
+
+    def _read_keyword(self, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        values, docs, codes = [], [], []
+        if field in self.reader.schema:
+            for code, term in enumerate(self.reader.lexicon(field)):
+                ids, _ = raw_postings(self.reader.postings(field, term))
+                values.append(term.decode("utf-8"))
+                docs.append(ids)
+                codes.append(np.full(len(ids), code, dtype=np.int32))
+        return (
+            values,
+            np.concatenate(docs) if docs else np.zeros(0, np.int32),
+            np.concatenate(codes) if codes else np.zeros(0, np.int32),
+        )
+
+    def matches(self, key: Hashable, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """Return the docnums a Whoosh query matches in this segment, computed once per key."""
+        with self.lock:
+            found = self._matches.get(key)
+            if found is not None:
+                self._matches.move_to_end(key)
+                return found
+        found = compute()
+        with self.lock:
+            self._matches[key] = found
+            while len(self._matches) > MATCHES_PER_SEGMENT:
+                self._matches.popitem(last=False)
+        return found
+
+    def phrase(self, field: str, words: list[str]) -> np.ndarray:
+        """Return the docnums (deleted ones included) where words stand one right after another in field."""
+        decode = self.reader.schema[field].format.decode_positions
+        lists = []
+        with self.lock:
+            for word in words:
+                btext = word.encode("utf-8")
+                if (field, btext) not in self.reader:
+                    return np.zeros(0, np.int64)
+                ids, _, values = raw_postings(self.reader.postings(field, btext), with_values=True)
+                lists.append((ids, values))
+        return phrases.consecutive_docs(lists, decode)
+
+    def postings(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        key = (self.key, field, btext)
+        cached = _postings_cache.get(key)
+        if cached is not None:
+            return cached[0]
+        try:
+            with self.lock:
+                ids, weights = raw_postings(self.reader.postings(field, btext))
+        except Exception:  # term not in this segment
+            ids, weights = np.zeros(0, np.int32), np.zeros(0, np.float32)
+        _postings_cache.put(key, (ids, weights), ids.nbytes + weights.nbytes + 64)
+        return ids, weights
+
+
+def segment_data(leaf: Any, storage_key: str) -> SegmentData:
+    """Return the cached SegmentData of a leaf reader's segment, made on first use."""
+    key = (storage_key, leaf.segment().segment_id())
+    with _segment_lock:
+        data = _segment_cache.get(key)
+        if data is None or data.reader.is_closed:
+            data = _segment_cache[key] = SegmentData(leaf, key)
+        return data
+
+
+def forget_other_segments(live_keys: Iterable[tuple]) -> None:
+    """Drop cached data of segments merged away or swapped out; snapshots keep their own."""
+    live = set(live_keys)
+    with _segment_lock:
+        for key in [k for k in _segment_cache if k not in live]:
+            del _segment_cache[key]
