@@ -66,6 +66,13 @@ def test_the_query_syntax_translates_term_for_term(backend):
             in _walk(query_dsl(backend.parse_query("芯").query)))
 
 
+def test_andmaybe_and_require_match_without_scores(backend):
+    maybe = query_dsl(backend.parse_query("科技 ANDMAYBE 人工智能").query)
+    assert list(maybe["bool"]) == ["filter"] and len(maybe["bool"]["filter"]) == 1  # unscored, as on Whoosh
+    require = query_dsl(backend.parse_query("科技 REQUIRE 人工智能").query)
+    assert list(require["bool"]) == ["filter"] and len(require["bool"]["filter"]) == 2
+
+
 def test_filters_go_to_post_filter_and_each_facet_ignores_its_own(backend):
     body = backend.build_search_kwargs(
         "人工智能", facets={"regions": {}, "kind": {}, "source": {}},

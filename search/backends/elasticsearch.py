@@ -12,12 +12,10 @@ ELASTICSEARCH_URL selects it (config/settings.py); it answers as the Whoosh back
 - the same query syntax (search.querysyntax, translated term for term, with the
   same boosts), one-character queries scoring 64 expansions, and ties in score or
   date broken as on a fresh Whoosh index (date, then article id);
-- the same filters and counts: filters go to post_filter; each facet is counted
-  under every filter but its own; the month histogram also without dates, and the
-  hits with each filter relaxed.
-Rebuilds write a new index `<INDEX_NAME>-<stamp>` and move the alias INDEX_NAME
-to it in one request (the previous index stays as the last good one).
-Only analysers built into the server are used (no analysis-common module).
+- the same filters and counts: filters go to post_filter; each facet is counted under
+  every filter but its own; the month histogram also without dates; relaxed hit counts.
+Rebuilds write a new index `<INDEX_NAME>-<stamp>` and move the alias INDEX_NAME to it in
+one request (the previous index stays). Only the server's built-in analysers are used.
 """
 import hashlib
 import time
@@ -45,16 +43,11 @@ PHRASE_LAYERS = 16  # terms one position may hold for phrases (a jieba word and 
 GAP = "zz"  # a filler where a position has no term in a layer: not hex, dropped by the layer analyser
 MAX_LAYER_WORD = 4000  # longer hex words are replaced by a hash (the tokenizer keeps 4096 characters)
 ORDER_FIELD = "archive_pk"  # the article id as a number, to break ties as Whoosh does
-INDEX_SETTINGS = {
-    "number_of_shards": 1,
-    "number_of_replicas": 1,
-    "analysis": {
-        "tokenizer": {"archive_hex_words": {"type": "standard", "max_token_length": 4096}},
-        "filter": {"archive_gap": {"type": "stop", "stopwords": [GAP]}},
-        "analyzer": {"archive_layer": {"type": "custom", "tokenizer": "archive_hex_words",
-                                       "filter": ["archive_gap"]}},
-    },
-}
+RESULT_WINDOW = 100_000  # deepest hit a search may reach: exports read up to 50,000
+INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 1, "max_result_window": RESULT_WINDOW, "analysis": {
+    "tokenizer": {"archive_hex_words": {"type": "standard", "max_token_length": 4096}},
+    "filter": {"archive_gap": {"type": "stop", "stopwords": [GAP]}},
+    "analyzer": {"archive_layer": {"type": "custom", "tokenizer": "archive_hex_words", "filter": ["archive_gap"]}}}}
 LAYER_MAPPING = {"type": "text", "analyzer": "archive_layer", "norms": False, "index_options": "positions"}
 MATCH_NONE = {"bool": {"must_not": [{"match_all": {}}]}}
 
@@ -65,11 +58,8 @@ def tokenized(text: str) -> str:
 
 
 def analysed(text: str) -> tuple[str, list[str]]:
-    """Return (the index-mode terms, space-separated; the phrase layers, first to last).
-
-    Layer d holds, for every position, the d-th term Whoosh indexes there (hex), or
-    the filler GAP; trailing fillers are left out, and so are layers with no term.
-    """
+    """Return (the index-mode terms, space-separated; the phrase layers): layer d holds the d-th
+    term Whoosh indexes at each position (hex) or GAP, with no trailing GAPs and no empty layer."""
     terms = tokenize(text or "", mode="index")
     stacks = {}
     for term, position, _, _ in terms:
@@ -104,14 +94,10 @@ def phrase_dsl(q: wq.Phrase) -> dict:
         return scored[0] if scored else MATCH_NONE
     first = layer_field(q.fieldname, 0)
 
-    def at_a_position(word):
-        clauses = [{"span_term": {first: layer_word(word)}}]
-        clauses += [{"field_masking_span": {"query": {"span_term": {layer_field(q.fieldname, d): layer_word(word)}},
-                                            "field": first}} for d in range(1, PHRASE_LAYERS)]
-        return {"span_or": {"clauses": clauses}}
-
-    near = {"span_near": {"clauses": [at_a_position(w) for w in words], "slop": max(q.slop - 1, 0),
-                          "in_order": True}}
+    at_a_position = [{"span_or": {"clauses": [{"span_term": {first: layer_word(w)}}] + [
+        {"field_masking_span": {"query": {"span_term": {layer_field(q.fieldname, d): layer_word(w)}}, "field": first}}
+        for d in range(1, PHRASE_LAYERS)]}} for w in words]
+    near = {"span_near": {"clauses": at_a_position, "slop": max(q.slop - 1, 0), "in_order": True}}
     return {"bool": {"must": scored, "filter": [near]}}
 
 
@@ -133,6 +119,8 @@ def query_dsl(q: wq.Query) -> dict:
         return {"bool": {"must": [query_dsl(q.a)], "must_not": [query_dsl(q.b)]}}
     if isinstance(q, wq.Not):
         return {"bool": {"must": [{"match_all": {}}], "must_not": [query_dsl(q.query)]}}
+    if isinstance(q, (wq.AndMaybe, wq.Require)):  # matched unscored, as by the Whoosh engine; b optional or required
+        return {"bool": {"filter": [query_dsl(q.a)] + ([query_dsl(q.b)] if isinstance(q, wq.Require) else [])}}
     if isinstance(q, wq.And):
         return {"bool": {"must": [query_dsl(s) for s in q.subqueries]}}
     if isinstance(q, wq.Or):
@@ -298,9 +286,18 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return [] if health.get("status") in ("green", "yellow") else [f"index health {health.get('status')}"]
 
     def search(self, query_string, **kwargs):
-        """Run one search; an unreachable cluster or a missing index raises IndexUnavailable."""
+        """Run one search; an unreachable cluster or a missing index raises IndexUnavailable.
+
+        A page past RESULT_WINDOW (which the server refuses) is empty, as past the last hit on Whoosh.
+        """
+        start, end = kwargs.get("start_offset", 0), kwargs.get("end_offset")
+        if past := end is not None and end > RESULT_WINDOW:
+            kwargs.update(start_offset=min(start, RESULT_WINDOW - 1), end_offset=RESULT_WINDOW)
         with _answering():
-            return super().search(query_string, **kwargs)
+            results = super().search(query_string, **kwargs)
+        if past and start >= RESULT_WINDOW:
+            results["results"] = []
+        return results
 
     def build_search_kwargs(self, query_string, sort_by=None, facets=None, term_filters=None,
                             date_range=None, date_free_facets=(), aside=None, literal=False, **kwargs):
