@@ -241,7 +241,7 @@ def save_to_searchable(base, attempts=5):
     return times
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--out", default=str(ROOT / "bench" / "out"))
@@ -251,74 +251,58 @@ def main():
     parser.add_argument("--skip-stock", action="store_true")
     parser.add_argument("--reuse", action="store_true",
                         help="keep an archive built by an earlier run: skip corpus, import and rebuild")
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    out = Path(args.out)
-    var = out / f"var-{args.docs}"
-    reuse = args.reuse and (var / "archive.sqlite3").exists()
-    if not reuse:
-        shutil.rmtree(var, ignore_errors=True)
-    var.mkdir(parents=True, exist_ok=True)
-    setup_django(var)
+
+def build_archive(args, out, var, results):
+    """Write the corpus, import it and rebuild the index, timing both."""
     from django.core.management import call_command
-    from haystack import connections
 
     from archive.models import Article
     from bench.corpus import write
 
-    path = out / f"results-{args.docs}.json"
+    t0 = time.perf_counter()
+    files = write(args.docs, out / f"corpus-{args.docs}", per_file=10_000)
+    results["corpus_seconds"] = round(time.perf_counter() - t0, 1)
+    print(f"importing {args.docs} articles …", flush=True)
+    seconds = import_files(files, index_on_commit=False)
+    results["import"] = {"articles": args.docs, "seconds": round(seconds, 1),
+                         "per_second": round(args.docs / seconds, 1)}
+    print("rebuilding the index …", flush=True)
+    start = time.perf_counter()
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    seconds = time.perf_counter() - start
+    indexed = Article.objects.searchable().count()
+    results["rebuild"] = {"articles": indexed, "seconds": round(seconds, 1),
+                          "per_second": round(indexed / seconds, 1),
+                          "index_mb": round(du(os.path.realpath(var / "whoosh_index")) / 2**20, 1)}
 
-    def save():
-        path.write_text(json.dumps(results, ensure_ascii=False, indent=2))
 
-    results = {"docs": args.docs, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                               "platform": platform.platform()},
-               "command": " ".join(["python", "bench/run.py"] + sys.argv[1:])}
-    call_command("migrate", verbosity=0)
-    increment = min(10_000, max(args.docs // 10, 1))
-    if not reuse:
-        t0 = time.perf_counter()
-        files = write(args.docs, out / f"corpus-{args.docs}", per_file=10_000)
-        results["corpus_seconds"] = round(time.perf_counter() - t0, 1)
-
-        print(f"importing {args.docs} articles …", flush=True)
-        seconds = import_files(files, index_on_commit=False)
-        results["import"] = {"articles": args.docs, "seconds": round(seconds, 1),
-                             "per_second": round(args.docs / seconds, 1)}
-
-        print("rebuilding the index …", flush=True)
-        start = time.perf_counter()
-        call_command("rebuild_index", interactive=False, verbosity=0)
-        seconds = time.perf_counter() - start
-        indexed = Article.objects.searchable().count()
-        results["rebuild"] = {"articles": indexed, "seconds": round(seconds, 1),
-                              "per_second": round(indexed / seconds, 1),
-                              "index_mb": round(du(os.path.realpath(var / "whoosh_index")) / 2**20, 1)}
-    increment_files = write(increment, out / f"increment-{args.docs}-{Article.objects.count()}",
-                            per_file=10_000, seed=7, first=Article.objects.count() + 1_000_000)
-
-    save()  # partial results survive an interrupted run
-    filters = {"regions": "上海", "kind": "通知"}
+def query_phase(args, results):
+    """Time our queries and, unless skipped, stock haystack's on the same archive."""
     print("querying (ours) …", flush=True)
-    ours, our_hits = run_modes(our_queryset, QUERIES, filters, args.repeat)
+    ours, our_hits = run_modes(our_queryset, QUERIES, {"regions": "上海", "kind": "通知"}, args.repeat)
     results["ours"] = {mode: summary(ms) for mode, ms in ours.items()}
     results["ours_cold_b"] = summary(ours["b"][:len(QUERIES)])
     results["browse_hits"] = our_hits[""]
+    if args.skip_stock:
+        return
+    print("building the stock backend's index …", flush=True)
+    results["stock_build_seconds"] = round(build_stock_index(), 1)
+    print("querying (stock) …", flush=True)
+    stock, stock_hits = run_modes(stock_queryset, QUERIES, {"regions": "上海", "kind": "通知"}, 1)
+    results["stock"] = {mode: summary(ms) for mode, ms in stock.items()}
+    results["stock_browse_hits"] = stock_hits[""]
+    results["ratio_b_p50"] = round(results["stock"]["b"]["p50_ms"] / max(results["ours"]["b"]["p50_ms"], 0.01), 1)
+    results["same_hits"] = sum(1 for q in QUERIES if our_hits.get(q) == stock_hits.get(q))
+    results["different_hits"] = {q: {"ours": our_hits.get(q), "stock": stock_hits.get(q)}
+                                 for q in QUERIES if our_hits.get(q) != stock_hits.get(q)}
 
-    save()  # partial results survive an interrupted run
-    if not args.skip_stock:
-        print("building the stock backend's index …", flush=True)
-        results["stock_build_seconds"] = round(build_stock_index(), 1)
-        print("querying (stock) …", flush=True)
-        stock, stock_hits = run_modes(stock_queryset, QUERIES, {"regions": "上海", "kind": "通知"}, 1)
-        results["stock"] = {mode: summary(ms) for mode, ms in stock.items()}
-        results["stock_browse_hits"] = stock_hits[""]
-        results["ratio_b_p50"] = round(results["stock"]["b"]["p50_ms"] / max(results["ours"]["b"]["p50_ms"], 0.01), 1)
-        results["same_hits"] = sum(1 for q in QUERIES if our_hits.get(q) == stock_hits.get(q))
-        results["different_hits"] = {q: {"ours": our_hits.get(q), "stock": stock_hits.get(q)}
-                                     for q in QUERIES if our_hits.get(q) != stock_hits.get(q)}
 
-    save()  # partial results survive an interrupted run
+def increment_phase(increment, increment_files, results):
+    """Import more articles with indexing on commit, into the built index."""
+    from haystack import connections
+
     print(f"importing {increment} more articles with indexing on commit …", flush=True)
     before = connections["default"].get_backend().snapshot().doc_count
     seconds = import_files(increment_files, index_on_commit=True)
@@ -327,7 +311,11 @@ def main():
                             "per_second": round(increment / seconds, 1),
                             "index_docs_before": before, "index_docs_after": after}
 
-    save()  # partial results survive an interrupted run
+
+def http_phase(args, var, results, save):
+    """Serve the archive with gunicorn and time pages, the API, exports and save → searchable."""
+    from django.core.management import call_command
+
     print("serving with gunicorn …", flush=True)
     port = free_port()
     env = {**os.environ, "ARCHIVE_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings"}
@@ -361,6 +349,41 @@ def main():
         server.terminate()
         server.wait(timeout=30)
 
+
+def main():
+    args = parse_args()
+    out = Path(args.out)
+    var = out / f"var-{args.docs}"
+    reuse = args.reuse and (var / "archive.sqlite3").exists()
+    if not reuse:
+        shutil.rmtree(var, ignore_errors=True)
+    var.mkdir(parents=True, exist_ok=True)
+    setup_django(var)
+    from django.core.management import call_command
+
+    from archive.models import Article
+    from bench.corpus import write
+
+    path = out / f"results-{args.docs}.json"
+    results = {"docs": args.docs, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                               "platform": platform.platform()},
+               "command": " ".join(["python", "bench/run.py"] + sys.argv[1:])}
+
+    def save():  # partial results survive an interrupted run
+        path.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+    call_command("migrate", verbosity=0)
+    increment = min(10_000, max(args.docs // 10, 1))
+    if not reuse:
+        build_archive(args, out, var, results)
+    increment_files = write(increment, out / f"increment-{args.docs}-{Article.objects.count()}",
+                            per_file=10_000, seed=7, first=Article.objects.count() + 1_000_000)
+    save()
+    query_phase(args, results)
+    save()
+    increment_phase(increment, increment_files, results)
+    save()
+    http_phase(args, var, results, save)
     save()
     print(markdown(results, query_count=len(QUERIES)))
     print(f"\nJSON: {path}")

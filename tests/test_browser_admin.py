@@ -45,10 +45,43 @@ def open_changelist(page, live, q):
     page.goto(live.url + "/admin/archive/article/?" + urllib.parse.urlencode({"q": q}))
 
 
+def merge_a_reprint(page, live, tmp_path):
+    """Import a reprint of an article through the admin, merge it into the original, follow the redirect."""
+    original = next(r for r in api(live, q=REPRINTED)["results"] if r["title"] == REPRINTED)
+    body = json.loads(live.manage("shell", "--verbosity", "0", "-c",
+                                  "import json; from archive.models import Article; "
+                                  f"print(json.dumps(Article.objects.get(pk={original['id']}).body))").stdout)
+    reprint = tmp_path / "reprint.json"
+    reprint.write_text(json.dumps([{
+        "aid": "reprint-1", "title": REPRINTED, "time": original["published"], "account": "长宁转载号",
+        "url": "https://mp.weixin.qq.com/s?__biz=REPRINT&mid=1&idx=1&sn=r1",
+        "content": body.replace("\n\n", "\r") + "\r记者从长宁区获悉，相关工作正在加紧推进。"}],
+        ensure_ascii=False), encoding="utf-8")
+    page.goto(live.url + "/admin/archive/importbatch/")
+    page.get_by_role("link", name="导入文件").first.click()
+    page.locator("input[type=file]").set_input_files(str(reprint))
+    page.get_by_role("button", name="导入").click()
+    expect(page.locator("#import-counts tbody tr")).to_contain_text("reprint.json")
+    expect(page.locator("#import-counts tfoot")).to_contain_text("1")
+    both = api(live, q=REPRINTED)["results"]
+    copy = next(r for r in both if r["source"] == "长宁转载号")
+    assert {r["id"] for r in both if r["title"] == REPRINTED} == {original["id"], copy["id"]}
+
+    page.goto(live.url + "/admin/archive/article/")
+    page.get_by_role("link", name="疑似重复").click()
+    group = page.locator("form.dup-group", has=page.locator(f"input[name=ids][value='{copy['id']}']"))
+    group.get_by_label(f"保留 #{original['id']}", exact=True).check()
+    group.get_by_label(f"标为重复 #{copy['id']}", exact=True).check()
+    group.get_by_role("button", name="合并").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("已将 1 篇文章合并到")
+    assert [r["id"] for r in api(live, q=REPRINTED)["results"] if r["title"] == REPRINTED] == [original["id"]]
+    page.goto(live.url + f"/articles/{copy['id']}/")
+    expect(page).to_have_url(re.compile(rf"/articles/{original['id']}/$"))
+
+
 def test_an_editor_curates_and_search_follows(page, live_admin_archive, tmp_path):
     live = live_admin_archive
     page.set_default_timeout(30_000)
-
     # Log in as an editor.
     page.goto(live.url + "/admin/")
     page.get_by_label("用户名").fill("editor")
@@ -92,36 +125,7 @@ def test_an_editor_curates_and_search_follows(page, live_admin_archive, tmp_path
     assert len(titles(live, q=SERIES, topic="量子科技")) == 2  # the hidden one stays out
 
     # 4. Merge a duplicate: import a reprint from the admin, then merge it in the duplicates view.
-    original = next(r for r in api(live, q=REPRINTED)["results"] if r["title"] == REPRINTED)
-    body = json.loads(live.manage("shell", "--verbosity", "0", "-c",
-                                  "import json; from archive.models import Article; "
-                                  f"print(json.dumps(Article.objects.get(pk={original['id']}).body))").stdout)
-    reprint = tmp_path / "reprint.json"
-    reprint.write_text(json.dumps([{
-        "aid": "reprint-1", "title": REPRINTED, "time": original["published"], "account": "长宁转载号",
-        "url": "https://mp.weixin.qq.com/s?__biz=REPRINT&mid=1&idx=1&sn=r1",
-        "content": body.replace("\n\n", "\r") + "\r记者从长宁区获悉，相关工作正在加紧推进。"}],
-        ensure_ascii=False), encoding="utf-8")
-    page.goto(live.url + "/admin/archive/importbatch/")
-    page.get_by_role("link", name="导入文件").first.click()
-    page.locator("input[type=file]").set_input_files(str(reprint))
-    page.get_by_role("button", name="导入").click()
-    expect(page.locator("#import-counts tbody tr")).to_contain_text("reprint.json")
-    expect(page.locator("#import-counts tfoot")).to_contain_text("1")
-    both = api(live, q=REPRINTED)["results"]
-    copy = next(r for r in both if r["source"] == "长宁转载号")
-    assert {r["id"] for r in both if r["title"] == REPRINTED} == {original["id"], copy["id"]}
-
-    page.goto(live.url + "/admin/archive/article/")
-    page.get_by_role("link", name="疑似重复").click()
-    group = page.locator("form.dup-group", has=page.locator(f"input[name=ids][value='{copy['id']}']"))
-    group.get_by_label(f"保留 #{original['id']}", exact=True).check()
-    group.get_by_label(f"标为重复 #{copy['id']}", exact=True).check()
-    group.get_by_role("button", name="合并").click()
-    expect(page.locator(".messagelist .success")).to_contain_text("已将 1 篇文章合并到")
-    assert [r["id"] for r in api(live, q=REPRINTED)["results"] if r["title"] == REPRINTED] == [original["id"]]
-    page.goto(live.url + f"/articles/{copy['id']}/")
-    expect(page).to_have_url(re.compile(rf"/articles/{original['id']}/$"))
+    merge_a_reprint(page, live, tmp_path)
 
     # 5. Restore an earlier version of the title fixed in step 1.
     open_changelist(page, live, "勘误版")

@@ -33,10 +33,10 @@ from whoosh import query as wq
 
 from search import querysyntax
 from search.backends.base import ArchiveSearchBackend, Build, IndexUnavailable
+from search.backends.elasticsearch_facets import facet_aggregations, facet_counts
 from search.analysis import ChineseAnalyzer, tokenize
 from search.query_filters import StructuredFilters, date_range_bounds
 
-FACET_SIZE = 10_000
 BUILD_BATCH = 500
 EXPANSION = 64  # terms a one-character query widens to (the Whoosh engine's MAX_EXPANSION)
 PHRASE_LAYERS = 16  # terms one position may hold for phrases (a jieba word and its sub-words: 9 seen)
@@ -318,7 +318,7 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         if filters:
             body["post_filter"] = {"bool": {"filter": list(filters.values())}}
         set_aside = [{"terms": {name: list(values)}} for name, values in (aside or {}).items() if values]
-        body["aggs"] = _facet_aggregations(filters, facets or (), date_free_facets, set_aside)
+        body["aggs"] = facet_aggregations(filters, facets or (), date_free_facets, set_aside)
         body["track_total_hits"] = True
         if not sort_by:
             body["sort"] = ([{"published": {"order": "desc"}}] if parsed.matches_all
@@ -338,7 +338,7 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
                          geo_sort=False):
         results = super()._process_results(raw_results, highlight, result_class, distance_point, geo_sort)
         if "aggregations" in raw_results:
-            results["facets"] = _facet_counts(raw_results["aggregations"])
+            results["facets"] = facet_counts(raw_results["aggregations"])
         return results
 
 
@@ -357,46 +357,6 @@ def _answering():
         yield
     except (ESConnectionError, NotFoundError) as exc:
         raise IndexUnavailable(f"the search cluster cannot answer: {exc}") from exc
-
-
-def _facet_aggregations(filters, facets, date_free_facets, set_aside=()):
-    """Return the aggregations for what the Whoosh backend's search() counts.
-
-    They count the hits before post_filter, each under the filters it needs: a facet
-    every filter but its own; a date-free facet (the month histogram) also not the
-    date range; a relaxed count every filter but one ("*": none).
-    """
-    def others(*left_out, counted=False):
-        kept = {"filter": [f for key, f in filters.items() if key not in left_out]}
-        if counted and set_aside:  # documents set aside (no body text) are not counted in facets
-            kept["must_not"] = list(set_aside)
-        return {"bool": kept}
-
-    aggs = {name: {"meta": {"_type": "archive_terms", "field": name}, "filter": others(name, counted=True),
-                   "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
-            for name in facets}
-    for name in date_free_facets:
-        aggs[f"without_dates:{name}"] = {
-            "meta": {"_type": "archive_without_dates", "field": name},
-            "filter": others(name, "published", counted=True),
-            "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
-    for name in [*filters, "*"]:
-        aggs[f"relaxed:{name}"] = {"meta": {"_type": "archive_relaxed", "field": name},
-                                   "filter": others(*(filters if name == "*" else [name]))}
-    return aggs
-
-
-def _facet_counts(aggregations):
-    """Return haystack's facets dict plus "without_dates" and "relaxed", as the Whoosh backend does."""
-    counts = {"fields": {}, "dates": {}, "queries": {}, "without_dates": {}, "relaxed": {}}
-    kinds = {"archive_terms": "fields", "archive_without_dates": "without_dates"}
-    for agg in aggregations.values():
-        kind, field = agg["meta"]["_type"], agg["meta"]["field"]
-        if kind in kinds:
-            counts[kinds[kind]][field] = [(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]]
-        elif kind == "archive_relaxed":
-            counts["relaxed"][field] = agg["doc_count"]
-    return counts
 
 
 class ChineseElasticsearchSearchQuery(StructuredFilters, es7.Elasticsearch7SearchQuery):

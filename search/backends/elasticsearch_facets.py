@@ -1,0 +1,42 @@
+"""Facet, histogram and relaxed counts as Elasticsearch aggregations, read back as the Whoosh backend gives them."""
+FACET_SIZE = 10_000
+
+
+def facet_aggregations(filters, facets, date_free_facets, set_aside=()):
+    """Return the aggregations for what the Whoosh backend's search() counts.
+
+    They count the hits before post_filter, each under the filters it needs: a facet
+    every filter but its own; a date-free facet (the month histogram) also not the
+    date range; a relaxed count every filter but one ("*": none).
+    """
+    def others(*left_out, counted=False):
+        kept = {"filter": [f for key, f in filters.items() if key not in left_out]}
+        if counted and set_aside:  # documents set aside (no body text) are not counted in facets
+            kept["must_not"] = list(set_aside)
+        return {"bool": kept}
+
+    aggs = {name: {"meta": {"_type": "archive_terms", "field": name}, "filter": others(name, counted=True),
+                   "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
+            for name in facets}
+    for name in date_free_facets:
+        aggs[f"without_dates:{name}"] = {
+            "meta": {"_type": "archive_without_dates", "field": name},
+            "filter": others(name, "published", counted=True),
+            "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
+    for name in [*filters, "*"]:
+        aggs[f"relaxed:{name}"] = {"meta": {"_type": "archive_relaxed", "field": name},
+                                   "filter": others(*(filters if name == "*" else [name]))}
+    return aggs
+
+
+def facet_counts(aggregations):
+    """Return haystack's facets dict plus "without_dates" and "relaxed", as the Whoosh backend does."""
+    counts = {"fields": {}, "dates": {}, "queries": {}, "without_dates": {}, "relaxed": {}}
+    kinds = {"archive_terms": "fields", "archive_without_dates": "without_dates"}
+    for agg in aggregations.values():
+        kind, field = agg["meta"]["_type"], agg["meta"]["field"]
+        if kind in kinds:
+            counts[kinds[kind]][field] = [(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]]
+        elif kind == "archive_relaxed":
+            counts["relaxed"][field] = agg["doc_count"]
+    return counts
