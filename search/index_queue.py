@@ -26,7 +26,7 @@ FLUSH_BATCH = 5000
 # A rebuild record older than this is a killed rebuild's: it no longer holds queue rows back.
 STALE_BUILD = timedelta(hours=12)
 _flush_lock = threading.Lock()
-_thread = threading.local()  # dirty: this thread queued changes no flush has applied yet
+_thread = threading.local()  # ids: articles this thread queued that no flush has applied yet
 
 
 class DurableIndexQueue:
@@ -37,7 +37,9 @@ class DurableIndexQueue:
         if not entries:
             return
         IndexQueueEntry.objects.using(using).bulk_create(entries, batch_size=1000)
-        _thread.dirty = True
+        if getattr(_thread, "ids", None) is None:
+            _thread.ids = set()
+        _thread.ids.update(entry.article_id for entry in entries)
         transaction.on_commit(flush_logged, using=using)
 
     def flush(self) -> FlushResult:
@@ -47,24 +49,32 @@ class DurableIndexQueue:
 def flush_logged() -> None:
     """Apply the queue after a commit; a failure is logged, its rows stay for the next flush.
 
-    Registered by every enqueue; the first to run after a commit applies
-    everything, the others (a cascade queues row by row) find nothing new.
+    Registered by every enqueue; the first to run after a commit applies what
+    this thread queued, the others (a cascade queues row by row) find nothing
+    new. Other processes' entries are theirs to apply: two writers never index
+    the same batch, nor wait on each other's.
     """
-    if not getattr(_thread, "dirty", False):
+    ids = getattr(_thread, "ids", None)
+    if not ids:
         return
-    _thread.dirty = False
-    result = flush()
+    _thread.ids = None
+    result = flush(ids=ids)
     if not result.ok:
         log.error("search index update failed (%s); %d article(s) wait in the index queue "
                   "and are applied by the next write, import or `manage.py check_index`",
                   result.error, result.waiting)
 
 
-def flush() -> FlushResult:
-    """Apply every waiting entry to the live index; return the counts (never raises)."""
+def flush(*, ids: Iterable[int] | None = None) -> FlushResult:
+    """Apply the waiting entries (of these articles, or all) to the live index; return the counts.
+
+    Never raises: on failure the entries stay queued and the result says why.
+    """
     applied = 0
     with _flush_lock:
         try:
+            if ids is not None:
+                return _flush_ids(sorted(set(ids)))
             while True:
                 rows = list(IndexQueueEntry.objects.filter(applied=False).order_by("pk")
                             .values_list("pk", "article_id")[:FLUSH_BATCH])
@@ -79,6 +89,22 @@ def flush() -> FlushResult:
             return FlushResult(applied=applied, waiting=waiting(), error=_describe(exc))
 
 
+def _flush_ids(ids: list[int]) -> FlushResult:
+    # Entries up to the mark were committed before the articles are read below, so the
+    # documents written reflect them; later ones stay for their own writer's flush. Ids
+    # without a waiting entry (rolled back, or applied by another process) are skipped.
+    mark = high_water()
+    rows = []
+    for i in range(0, len(ids), 500):
+        rows += IndexQueueEntry.objects.filter(applied=False, article_id__in=ids[i:i + 500],
+                                               pk__lte=mark).values_list("pk", "article_id")
+    pending = sorted({article_id for _, article_id in rows})
+    if pending:
+        reindex_articles(pending)
+        _clear([pk for pk, _ in rows])
+    return FlushResult(applied=len(pending))
+
+
 def waiting() -> int:
     """Return how many queue entries wait to be applied (0 when the table can't be read)."""
     try:
@@ -90,10 +116,13 @@ def waiting() -> int:
 def _clear(pks: list[int]) -> None:
     """Remove applied rows, or mark them while a rebuild may need to replay them."""
     cutoff = timezone.now() - STALE_BUILD
-    if IndexBuild.objects.filter(started_at__gte=cutoff).exists():
-        IndexQueueEntry.objects.filter(pk__in=pks).update(applied=True)
-    else:
-        IndexQueueEntry.objects.filter(pk__in=pks).delete()
+    keep = IndexBuild.objects.filter(started_at__gte=cutoff).exists()
+    for i in range(0, len(pks), 500):
+        entries = IndexQueueEntry.objects.filter(pk__in=pks[i:i + 500])
+        if keep:
+            entries.update(applied=True)
+        else:
+            entries.delete()
 
 
 def _describe(exc: BaseException) -> str:
