@@ -1,21 +1,17 @@
 """Haystack's Elasticsearch 7 backend with the archive's jieba tokens, filters and facets.
 
 ELASTICSEARCH_URL selects it (config/settings.py); it answers as the Whoosh backend does:
-- the same terms: Chinese fields are segmented by search.analysis (index mode) and
-  sent space-separated to the whitespace analyser;
-- the same phrases: Whoosh gives a word and the dictionary words inside it one
-  position, which a whitespace analyser cannot; so each Chinese field also has
-  "layer" fields (`title__layer0`, `title__layer1`, ...) holding the first,
-  second, ... term of every position (hex words, kept whole by the server's
-  standard tokenizer; a dropped filler where a position has no such term). A
-  phrase is a span_near over the layers, scored as its words (as on Whoosh);
-- the same query syntax (search.querysyntax, translated term for term, with the
-  same boosts), one-character queries scoring 64 expansions, and ties in score or
-  date broken as on a fresh Whoosh index (date, then article id);
-- the same filters and counts: filters go to post_filter; each facet is counted under
-  every filter but its own; the month histogram also without dates; relaxed hit counts.
-Rebuilds write a new index `<INDEX_NAME>-<stamp>` and move the alias INDEX_NAME to it in
-one request (the previous index stays). Only the server's built-in analysers are used.
+- the same terms: Chinese fields segmented by search.analysis (index mode), sent space-separated;
+- the same phrases: Whoosh gives a word and its dictionary sub-words one position, which a
+  whitespace analyser cannot; so each Chinese field also has layer fields (`title__layer0`,
+  `title__layer1`, ...) with the first, second, ... term of every position (hex words the
+  standard tokenizer keeps whole; a dropped filler where a position has none). A phrase is a
+  span_near over the layers, scored as its words;
+- the same query syntax (search.querysyntax, term for term, same boosts), one-character
+  queries scoring 64 expansions, ties broken as on a fresh Whoosh index (date, article id);
+- the same counts: filters go to post_filter; each facet is counted under every filter but
+  its own; the month histogram also without dates; relaxed counts; documents set aside last.
+Rebuilds write `<INDEX_NAME>-<stamp>`, then move the alias INDEX_NAME to it. No scripts, no analysis-common.
 """
 import hashlib
 import time
@@ -42,6 +38,7 @@ EXPANSION = 64  # terms a one-character query widens to (the Whoosh engine's MAX
 PHRASE_LAYERS = 16  # terms one position may hold for phrases (a jieba word and its sub-words: 9 seen)
 GAP = "zz"  # a filler where a position has no term in a layer: not hex, dropped by the layer analyser
 MAX_LAYER_WORD = 4000  # longer hex words are replaced by a hash (the tokenizer keeps 4096 characters)
+ASIDE_BOOST = 1e-9  # scales the scores of documents set aside below every other (each gets 1 added first)
 ORDER_FIELD = "archive_pk"  # the article id as a number, to break ties as Whoosh does
 RESULT_WINDOW = 100_000  # deepest hit a search may reach: exports read up to 50,000
 INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 1, "max_result_window": RESULT_WINDOW, "analysis": {
@@ -50,11 +47,6 @@ INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 1, "max_result_wi
     "analyzer": {"archive_layer": {"type": "custom", "tokenizer": "archive_hex_words", "filter": ["archive_gap"]}}}}
 LAYER_MAPPING = {"type": "text", "analyzer": "archive_layer", "norms": False, "index_options": "positions"}
 MATCH_NONE = {"bool": {"must_not": [{"match_all": {}}]}}
-
-
-def tokenized(text: str) -> str:
-    """Return text as the space-separated index-mode terms Whoosh would index."""
-    return analysed(text)[0]
 
 
 def analysed(text: str) -> tuple[str, list[str]]:
@@ -154,17 +146,15 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
 
     def chinese_fields(self):
         if self._chinese_fields is None:
-            self._chinese_fields = {f.index_fieldname for f in self._search_fields().values()
-                                    if f.field_type == "chinese"}
+            fields = self._search_fields().values()
+            self._chinese_fields = {f.index_fieldname for f in fields if f.field_type == "chinese"}
         return self._chinese_fields
 
     def _prepare_object(self, index, obj):
         doc = super()._prepare_object(index, obj)
-        for name in self.chinese_fields():
-            if name in doc:
-                doc[name], layers = analysed(doc[name])
-                for depth, layer in enumerate(layers):
-                    doc[layer_field(name, depth)] = layer
+        for name in self.chinese_fields() & doc.keys():
+            doc[name], layers = analysed(doc[name])
+            doc.update({layer_field(name, depth): layer for depth, layer in enumerate(layers)})
         doc[ORDER_FIELD] = int(doc["django_id"])
         return doc
 
@@ -326,12 +316,13 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         # Ties as on Whoosh: by date, newest first, then by article id, in the date's direction.
         (first, how), = body["sort"][0].items()
         body["sort"].append({ORDER_FIELD: {"order": "asc" if first == "_score" else how["order"]}})
-        if set_aside:  # documents set aside come after all others, whatever the sort
-            body["sort"] = [{"_script": {"type": "number", "order": "asc", "script": {
-                "source": "for (f in params.aside.keySet()) { if (doc.containsKey(f) && !doc[f].empty"
-                          " && params.aside[f].contains(doc[f].value)) { return 1; } } return 0;",
-                "params": {"aside": {name: list(values) for name, values in aside.items()}}}}},
-                *body["sort"]]
+        if set_aside:  # set aside: after all others, whatever the sort (scaled down; the server has no scripts)
+            by_score = next(iter(body["sort"][0])) == "_score"
+            scored = ({"bool": {"must": [body["query"]], "should": [{"constant_score": {"filter": {"match_all": {}}}}]}}
+                      if by_score else {"constant_score": {"filter": body["query"]}})  # by date: all score 1
+            body["query"] = {"boosting": {"positive": scored, "negative": {"bool": {"should": set_aside}},
+                                          "negative_boost": ASIDE_BOOST}}
+            body["sort"][:0] = [] if by_score else [{"_score": {"order": "desc"}}]
         return body
 
     def _process_results(self, raw_results, highlight=False, result_class=None, distance_point=None,

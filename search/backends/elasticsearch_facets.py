@@ -1,4 +1,4 @@
-"""Facet, histogram and relaxed counts as Elasticsearch aggregations, read back as the Whoosh backend gives them."""
+"""Facet, histogram, relaxed and set-aside counts as Elasticsearch aggregations, read back as Whoosh gives them."""
 FACET_SIZE = 10_000
 
 
@@ -23,6 +23,9 @@ def facet_aggregations(filters, facets, date_free_facets, set_aside=()):
             "meta": {"_type": "archive_without_dates", "field": name},
             "filter": others(name, "published", counted=True),
             "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
+    if set_aside:
+        aggs["aside"] = {"meta": {"_type": "archive_aside", "field": "count"},
+                         "filter": {"bool": {"filter": [*filters.values(), {"bool": {"should": set_aside}}]}}}
     for name in [*filters, "*"]:
         aggs[f"relaxed:{name}"] = {"meta": {"_type": "archive_relaxed", "field": name},
                                    "filter": others(*(filters if name == "*" else [name]))}
@@ -32,11 +35,8 @@ def facet_aggregations(filters, facets, date_free_facets, set_aside=()):
 def facet_counts(aggregations):
     """Return haystack's facets dict plus "without_dates" and "relaxed", as the Whoosh backend does."""
     counts = {"fields": {}, "dates": {}, "queries": {}, "without_dates": {}, "relaxed": {}}
-    kinds = {"archive_terms": "fields", "archive_without_dates": "without_dates"}
     for agg in aggregations.values():
-        kind, field = agg["meta"]["_type"], agg["meta"]["field"]
-        if kind in kinds:
-            counts[kinds[kind]][field] = [(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]]
-        elif kind == "archive_relaxed":
-            counts["relaxed"][field] = agg["doc_count"]
+        kind, field = agg["meta"]["_type"].removeprefix("archive_"), agg["meta"]["field"]
+        counts.setdefault("fields" if kind == "terms" else kind, {})[field] = (
+            [(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]] if "values" in agg else agg["doc_count"])
     return counts
