@@ -107,7 +107,7 @@ def test_upload_of_only_bad_files_leaves_no_batch_row(editor_client):
                                                          upload("picture.png", b"\x89PNG\r\n\x1a\n\x00\x00")]})
     assert response.status_code == 200 and response.context["batch"] is None
     assert [r["error"] for r in response.context["results"]] == ["JSON nested more than 100 levels deep",
-                                                                "cannot decode: not UTF-8, UTF-8 with BOM, UTF-16 or GB18030"]
+                                                                "无法识别文件编码：不是 UTF-8（含 BOM）、UTF-16 或 GB18030"]
     assert ImportBatch.objects.count() == batches
 
 
