@@ -9,7 +9,9 @@ what a crash left behind.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -46,6 +48,7 @@ class _NoQueue:
 
 
 _queue: IndexQueue = _NoQueue()
+_unindexed = threading.local()  # on: this thread's writes leave the index to a rebuild
 
 
 def plug_in(queue: IndexQueue) -> None:
@@ -57,7 +60,7 @@ def plug_in(queue: IndexQueue) -> None:
 def articles_changed(ids: Iterable[int | None], *, using: str = "default") -> None:
     """Record that these articles changed, in the current transaction; the index follows after commit."""
     wanted = sorted({int(pk) for pk in ids if pk is not None})
-    if wanted:
+    if wanted and not getattr(_unindexed, "on", False):
         _queue.enqueue(wanted, using=using)
 
 
@@ -70,3 +73,20 @@ def flush_index(*, using: str = "default") -> FlushResult:
     if transaction.get_connection(using).in_atomic_block:
         return FlushResult()
     return _queue.flush()
+
+
+@contextmanager
+def unindexed() -> Iterator[None]:
+    """Leave the index alone for this thread's writes in the block: a bulk load that a rebuild follows.
+
+    `import_articles --no-index` runs in it. Nothing is queued, so until
+    `rebuild_index` runs, the articles are not searchable and `check_index`
+    reports them missing (exit 1; `--repair` rebuilds). Other threads and
+    processes (editors saving meanwhile) are indexed as always.
+    """
+    before = getattr(_unindexed, "on", False)
+    _unindexed.on = True
+    try:
+        yield
+    finally:
+        _unindexed.on = before

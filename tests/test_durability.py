@@ -67,6 +67,24 @@ def test_a_kill_right_after_an_import_commit_is_repaired_by_check_index():
         assert hits(live, "zxqvanadium") == 300
 
 
+def test_a_bulk_load_with_no_index_is_reported_until_a_rebuild_covers_it():
+    """`import_articles --no-index` commits the rows and leaves the index to the rebuild that follows."""
+    with scratch_archive("bulk-no-index") as live:
+        path = live.var / "bulk.jsonl"
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in new_records(40, "zxqniobium")),
+                        encoding="utf-8")
+        done = live.manage("import_articles", "--no-index", str(path))
+        assert done.stdout.splitlines() == [f"{path}: created 40, updated 0, unchanged 0, duplicate 0, rejected 0",
+                                            "search index not updated (--no-index): run `manage.py rebuild_index`"]
+        assert hits(live, "zxqniobium") == 0
+        assert shell(live, "from search.index_queue import waiting\nprint(waiting())") == "0"  # nothing queued
+        check = live.manage("check_index", check=False)
+        assert check.returncode == 1 and "40" in check.stdout, check.stdout + check.stderr
+        live.manage("rebuild_index", "--noinput")
+        assert hits(live, "zxqniobium") == 40
+        assert live.manage("check_index", check=False).returncode == 0
+
+
 def _workers_of(var):
     """Return the pids of live processes whose environment names this archive's var dir."""
     pids = []

@@ -1,4 +1,5 @@
 """python manage.py import_articles PATH [PATH ...]"""
+import contextlib
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +9,7 @@ from archive.curation import write_lock
 from archive.ingest.errors import FileRejected
 from archive.ingest.manifest import YEARS, manifest_options, parse_day, walk_inputs
 from archive.ingest.upsert import ImportRun
-from archive.index_port import flush_index
+from archive.index_port import flush_index, unindexed
 from archive.models import ImportBatch
 
 PROGRESS_FROM = 300
@@ -29,6 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="Year for dates written without one (3月15日).")
         parser.add_argument("--date", metavar="YYYY-MM-DD",
                             help="Date of a page whose text gives none (and of records without one).")
+        parser.add_argument("--no-index", action="store_true",
+                            help="Leave the search index alone (a bulk load): run `manage.py rebuild_index` "
+                                 "afterwards; until then the new articles are not searchable.")
 
     def handle(self, *args, **options):
         paths, dry_run = options["paths"], options["dry_run"]
@@ -40,15 +44,18 @@ class Command(BaseCommand):
             flush_index()  # what an earlier crash left in the index queue goes first
         batch = None if dry_run else ImportBatch.objects.create(paths="\n".join(paths))
         try:
-            outcome = self._import(paths, batch=batch, dry_run=dry_run, verbosity=verbosity,
-                                   given=_given(year=year, source=source, date=date))
+            with unindexed() if options["no_index"] else contextlib.nullcontext():
+                outcome = self._import(paths, batch=batch, dry_run=dry_run, verbosity=verbosity,
+                                       given=_given(year=year, source=source, date=date))
         finally:
             if batch is not None and not (batch.created or batch.updated):
                 batch.delete()  # nothing to attribute to it
         read, unreadable, rejected = outcome
         if dry_run and verbosity >= 1:
             self.stdout.write("dry run: nothing was written")
-        if not dry_run:
+        if options["no_index"] and not dry_run:
+            self.stdout.write("search index not updated (--no-index): run `manage.py rebuild_index`")
+        elif not dry_run:
             self._report_index(flush_index())
         if unreadable:
             also = f"; {rejected} record(s) rejected" if rejected else ""
