@@ -54,7 +54,8 @@ class Command(BaseCommand):
         if dry_run and verbosity >= 1:
             self.stdout.write("dry run: nothing was written")
         if options["no_index"] and not dry_run:
-            self.stdout.write("search index not updated (--no-index): run `manage.py rebuild_index`")
+            if verbosity >= 1:
+                self.stdout.write("search index not updated (--no-index): run `manage.py rebuild_index`")
         elif not dry_run:
             self._report_index(flush_index())
         if unreadable:
