@@ -9,15 +9,23 @@ time, the gunicorn log's errors and `check_index` afterwards; writes JSON.
 """
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# This process only generates the corpus and drives HTTP; the served copy has its own var dir and database.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("ARCHIVE_VAR_DIR", tempfile.mkdtemp(prefix="bench-save-parent-"))
+import django  # noqa: E402
+
+django.setup()
 
 from bench.admin_client import Editor  # noqa: E402
 from bench.corpus import write as write_corpus  # noqa: E402
@@ -126,6 +134,7 @@ def report(live, args: argparse.Namespace, idle: list, inside: list, imported: d
 
 def main() -> None:
     args = parse_args()
+
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     editors = tuple(f"editor{i}" for i in range(args.editors))
