@@ -25,6 +25,7 @@ class FlushResult:
     applied: int = 0
     waiting: int = 0
     error: str = ""
+    busy: bool = False  # another writer kept the index: nothing failed, the changes wait their turn
 
     @property
     def ok(self) -> bool:

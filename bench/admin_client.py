@@ -59,12 +59,14 @@ class Editor:
         self.statuses: list[tuple[str, int]] = []
         self.timings: list[tuple[str, float]] = []  # (path, seconds) of each request
         self.last_url: str | None = None
+        self.timeout = 180.0  # seconds a request may take before it fails
 
     def request(self, path, data=None):
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         began = time.perf_counter()
         try:
-            with self.opener.open(urllib.request.Request(self.base + path, data=body), timeout=180) as response:
+            request = urllib.request.Request(self.base + path, data=body)
+            with self.opener.open(request, timeout=self.timeout) as response:
                 status, html, self.last_url = response.status, response.read().decode(), response.geturl()
         except urllib.error.HTTPError as error:
             status, html, self.last_url = error.code, error.read().decode(errors="replace"), error.url

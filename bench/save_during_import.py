@@ -126,6 +126,7 @@ def report(live, args: argparse.Namespace, idle: list, inside: list, imported: d
         "during_import_save_ms": {**summary([s[1] * 1000 for s in inside]),
                                   "max_ms": round(max((s[1] for s in inside), default=0) * 1000, 1)},
         "saves_during_import": len(inside),
+        "timeline": [(round(s[0] - imported["began"], 1), round(s[1], 2)) for s in inside],  # (start, wait) s
         "failed_saves": [{"status": s[3], "seconds": round(s[1], 1)} for s in idle + inside if not s[2]],
         "gunicorn_log_errors": re.findall(r"Traceback|database is locked|LockError|Internal Server Error", log),
         "check_index": {"returncode": check.returncode, "last_line": (check.stdout.strip().splitlines() or [""])[-1]},

@@ -11,18 +11,25 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from archive.index_port import FlushResult
+from search.backends.base import IndexBusy
 from search.indexing import reindex_articles
 from search.models import IndexBuild, IndexQueueEntry
 
 log = logging.getLogger(__name__)
 FLUSH_BATCH = 5000
+# How long a write's after-commit flush waits for another writer (an import writing thousands of
+# documents) before handing its changes to a background thread: an editor's save never waits for it.
+AFTER_COMMIT_WAIT = 1.0
+HANDED_OVER_FOR = 600.0  # seconds the background thread keeps trying before the queue keeps them
+HANDOVER_WAIT = 30.0
 # A rebuild record older than this is a killed rebuild's: it no longer holds queue rows back.
 STALE_BUILD = timedelta(hours=12)
 _flush_lock = threading.Lock()
@@ -52,44 +59,79 @@ def flush_logged() -> None:
     Registered by every enqueue; the first to run after a commit applies what
     this thread queued, the others (a cascade queues row by row) find nothing
     new. Other processes' entries are theirs to apply: two writers never index
-    the same batch, nor wait on each other's.
+    the same batch, nor wait on each other's. When another writer keeps the
+    index for more than AFTER_COMMIT_WAIT, a background thread applies them
+    once it is free, and the request that saved them returns at once.
     """
     ids = getattr(_thread, "ids", None)
     if not ids:
         return
     _thread.ids = None
-    result = flush(ids=ids)
-    if not result.ok:
+    result = flush(ids=ids, wait=AFTER_COMMIT_WAIT)
+    if result.busy:
+        _apply_when_free(ids)
+    elif not result.ok:
         log.error("search index update failed (%s); %d article(s) wait in the index queue "
                   "and are applied by the next write, import or `manage.py check_index`",
                   result.error, result.waiting)
 
 
-def flush(*, ids: Iterable[int] | None = None) -> FlushResult:
+def _apply_when_free(ids: set[int]) -> None:
+    """Apply ids in a background thread once the index is free; the saving request returns now.
+
+    Should the process end first (a command), the entries stay queued for the next
+    flush: the import's own final flush, `check_index`, or the next write.
+    """
+    def run() -> None:
+        try:
+            give_up = time.monotonic() + HANDED_OVER_FOR
+            while time.monotonic() < give_up:
+                result = flush(ids=ids, wait=HANDOVER_WAIT)
+                if not result.busy:
+                    if not result.ok:
+                        log.error("search index update failed (%s); %d article(s) wait in the index queue",
+                                  result.error, result.waiting)
+                    return
+            log.warning("the search index stayed busy; %d article(s) wait in the index queue", len(ids))
+        finally:
+            connections.close_all()  # this thread's own database connections
+
+    threading.Thread(target=run, name="index-queue-handover", daemon=True).start()
+
+
+def flush(*, ids: Iterable[int] | None = None, wait: float | None = None) -> FlushResult:
     """Apply the waiting entries (of these articles, or all) to the live index; return the counts.
 
+    wait: seconds to wait for another writer (None: the engine's limit); when it
+    keeps the index longer, the result is busy and the entries stay queued.
     Never raises: on failure the entries stay queued and the result says why.
     """
     applied = 0
-    with _flush_lock:
+    if not _flush_lock.acquire(timeout=-1 if wait is None else wait):
+        return FlushResult(waiting=waiting(), busy=True, error="the search index is busy in this process")
+    try:
         try:
             if ids is not None:
-                return _flush_ids(sorted(set(ids)))
+                return _flush_ids(sorted(set(ids)), wait)
             while True:
                 rows = list(IndexQueueEntry.objects.filter(applied=False).order_by("pk")
                             .values_list("pk", "article_id")[:FLUSH_BATCH])
                 if not rows:
                     return FlushResult(applied=applied)
                 ids = sorted({article_id for _, article_id in rows})
-                reindex_articles(ids)
+                reindex_articles(ids, wait=wait)
                 _clear([pk for pk, _ in rows])
                 applied += len(ids)
+        except IndexBusy as exc:  # another writer has the index: the rows wait their turn
+            return FlushResult(applied=applied, waiting=waiting(), busy=True, error=str(exc))
         except Exception as exc:  # the index or the database failed: the rows stay queued
             log.exception("index queue flush failed")
             return FlushResult(applied=applied, waiting=waiting(), error=_describe(exc))
+    finally:
+        _flush_lock.release()
 
 
-def _flush_ids(ids: list[int]) -> FlushResult:
+def _flush_ids(ids: list[int], wait: float | None) -> FlushResult:
     # Entries up to the mark were committed before the articles are read below, so the
     # documents written reflect them; later ones stay for their own writer's flush. Ids
     # without a waiting entry (rolled back, or applied by another process) are skipped.
@@ -100,7 +142,7 @@ def _flush_ids(ids: list[int]) -> FlushResult:
                                                pk__lte=mark).values_list("pk", "article_id")
     pending = sorted({article_id for _, article_id in rows})
     if pending:
-        reindex_articles(pending)
+        reindex_articles(pending, wait=wait)
         _clear([pk for pk, _ in rows])
     return FlushResult(applied=len(pending))
 

@@ -23,8 +23,11 @@ def backend(using: str = "default") -> ArchiveSearchBackend:
     return connections[using].get_backend()
 
 
-def reindex_articles(ids: Iterable[int], *, build: Build | None = None) -> None:
-    """Index the searchable articles among ids and remove the rest, into build or the live index."""
+def reindex_articles(ids: Iterable[int], *, build: Build | None = None, wait: float | None = None) -> None:
+    """Index the searchable articles among ids and remove the rest, into build or the live index.
+
+    wait: seconds to wait for another writer before IndexBusy (None: the engine's limit).
+    """
     ids = sorted(set(ids))
     index = article_index()
     engine = backend()
@@ -33,4 +36,4 @@ def reindex_articles(ids: Iterable[int], *, build: Build | None = None) -> None:
         live = list(index.index_queryset().filter(pk__in=chunk))
         gone = set(chunk) - {a.pk for a in live}
         engine.update_and_remove(index, live, [f"archive.article.{pk}" for pk in sorted(gone)],
-                                 build=build)
+                                 build=build, wait=wait)

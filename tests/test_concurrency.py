@@ -125,3 +125,40 @@ def assert_nothing_lost(live, editors, shared, own, created, import_span, save_t
     check = live.manage("check_index", check=False)
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.splitlines()[-1] == "index and database agree"
+
+
+def test_a_save_returns_while_another_process_writes_the_index_and_is_searchable_once_it_is_free(live):
+    """An import writing thousands of documents holds the index for minutes: an editor's save must not wait.
+
+    Another process takes the index's write lock (as a long import's index write does) and keeps
+    it until told; the save through the admin must answer while the lock is still held (a request
+    that waits for the lock would exceed its 30 s limit: the index's own wait is 60 s), then the
+    change must become searchable once the lock is released, and the index agree with the database.
+    """
+    pk = article_ids(live, 1)[0]
+    editor = Editor(live.url, "editor")
+    editor.login(EDITOR_PASSWORD)
+    fields = editor.open_article(pk)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys\nfrom whoosh.filedb.filestore import FileStorage\n"
+        f"lock = FileStorage({str(live.var / 'whoosh_index')!r}).lock('MAIN_WRITELOCK')\n"
+        "assert lock.acquire()\nprint('locked', flush=True)\nsys.stdin.readline()\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        editor.timeout = 30
+        editor.save_article(pk, fields, title="索引忙时保存的标题：钒液流电池")
+        assert holder.poll() is None  # the lock was still held when the save answered
+        assert stored(live, pk, "title") == ["索引忙时保存的标题：钒液流电池"]
+        assert api(live, q="钒液流电池")["count"] == 0  # not yet: the index is taken
+    finally:
+        holder.communicate("release\n", timeout=30)
+    deadline = time.monotonic() + 120
+    while api(live, q="钒液流电池")["count"] == 0:
+        assert time.monotonic() < deadline, "the save never reached the index after the lock was released"
+        time.sleep(0.5)
+    assert [r["id"] for r in api(live, q="钒液流电池")["results"]] == [pk]
+    log = (live.var / "gunicorn.log").read_text()
+    assert not re.search(r"Traceback|Internal Server Error", log), log[-3000:]
+    check = live.manage("check_index", check=False)
+    assert check.returncode == 0, check.stdout + check.stderr

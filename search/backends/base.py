@@ -18,6 +18,10 @@ class IndexUnavailable(Exception):
     """The index cannot be read (damaged, missing, or its server unreachable)."""
 
 
+class IndexBusy(Exception):
+    """Another writer held the index for longer than the caller was willing to wait; nothing was written."""
+
+
 class BuildFailed(Exception):
     """A new index could not be built; the live index is untouched."""
 
@@ -34,8 +38,12 @@ class ArchiveSearchBackend:
 
     # -- writes -------------------------------------------------------------
     def update_and_remove(self, index: Any, objs: Iterable[Any], remove_ids: list[str], *,
-                          build: Build | None = None) -> None:
-        """Write objs and delete the documents remove_ids in one batch (into build, else live)."""
+                          build: Build | None = None, wait: float | None = None) -> None:
+        """Write objs and delete the documents remove_ids in one batch (into build, else live).
+
+        wait: seconds to wait for another writer (None: the engine's own limit);
+        raises IndexBusy, having written nothing, when the index is still taken.
+        """
         raise NotImplementedError
 
     # -- rebuilds -----------------------------------------------------------

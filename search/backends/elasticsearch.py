@@ -168,7 +168,7 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return querysyntax.parse_cached(query_string, self._parse_schema, synonyms=synonyms)
 
     # -- the archive's contract -------------------------------------------
-    def update_and_remove(self, index, objs, remove_ids, *, build=None, refresh=True):
+    def update_and_remove(self, index, objs, remove_ids, *, build=None, refresh=True, wait=None):
         """Index objs and delete remove_ids in one bulk request, then refresh (searchable at once)."""
         if not self.setup_complete:
             self.setup()

@@ -20,6 +20,7 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier
 from whoosh.fields import DATETIME, ID as WHOOSH_ID, KEYWORD, TEXT
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
 from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
@@ -27,7 +28,7 @@ from search import querysyntax
 from search.backends.whoosh import engine, integrity, internals, proximity
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import BuildError, build_segments
-from search.backends.base import ArchiveSearchBackend, Build, BuildFailed, IndexUnavailable
+from search.backends.base import ArchiveSearchBackend, Build, BuildFailed, IndexBusy, IndexUnavailable
 from search.backends.whoosh import index_dirs
 from search.backends.whoosh.index_dirs import ensure_symlinked, new_build_dir, swap_in
 from search.analysis import ChineseAnalyzer, ChinesePositions, get_jieba
@@ -107,24 +108,34 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         swap_in(self.path, new_build_dir(self.path))
         self.setup()
 
-    def update_and_remove(self, index, objs, remove_ids, *, build=None):
-        """Index objs and delete remove_ids in one commit, waiting for the write lock."""
+    def update_and_remove(self, index, objs, remove_ids, *, build=None, wait=None):
+        """Index objs and delete remove_ids in one commit, waiting up to wait seconds for the write lock."""
         self._follow_swap()
         objs = list(objs)
         if not objs and not remove_ids:
             return
-        with _process_write_lock:
+        wait = WRITE_LOCK_TIMEOUT if wait is None else wait
+        if not _process_write_lock.acquire(timeout=wait):
+            raise IndexBusy(f"another write of this process held the index for over {wait:g} s")
+        try:
             if build is not None:
                 target = FileStorage(build.name, supports_mmap=False).open_index(schema=self.schema)
             else:
                 target = self.index = self.index.refresh()
-            if len(objs) >= PARALLEL_FROM:
+            self._write(self._writer(target, len(objs), wait), index, objs, remove_ids)
+        finally:
+            _process_write_lock.release()
+
+    @staticmethod
+    def _writer(target, count, wait):
+        """Return a writer holding the index's lock; IndexBusy when another process keeps it past wait."""
+        try:
+            if count >= PARALLEL_FROM:
                 get_jieba()  # forked analysis workers inherit the loaded dictionaries
-                writer = target.writer(procs=2, multisegment=True, batchsize=256,
-                                       timeout=WRITE_LOCK_TIMEOUT)
-            else:
-                writer = target.writer(timeout=WRITE_LOCK_TIMEOUT)
-            self._write(writer, index, objs, remove_ids)
+                return target.writer(procs=2, multisegment=True, batchsize=256, timeout=wait)
+            return target.writer(timeout=wait)
+        except LockError:
+            raise IndexBusy(f"another process has been writing the index for over {wait:g} s") from None
 
     def _write(self, writer, index, objs, remove_ids):
         # One searcher for all deletions: Whoosh's update_document() opens a
