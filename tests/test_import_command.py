@@ -126,7 +126,8 @@ PAGE_STORIES = [  # (source, date, title or None when the story has no headline 
     ("新华日报", datetime.date(2026, 3, 15), "江苏发布脑机接口 产业创新发展行动方案"),
     ("浙江日报", datetime.date(2026, 3, 14), "嘉兴加码培育未来产业 推出43条经济新政"),
     ("安徽日报", datetime.date(2026, 3, 12), None),
-    ("长三角报摘", datetime.date(2026, 3, 12), "编后"),  # the tail after the last source line
+    # The tail after the last source line: its 编后 note went to the story before it.
+    ("长三角报摘", datetime.date(2026, 3, 12), "“上海(长三角)国际科创中心”——一个括号的变化 这意味着什么"),
 ]
 REPEATED = "“随着上海(长三角)国际科技创新中心启动建设,长三角科技创新和产业创新的跨区域协同也将迈入新阶段"
 

@@ -116,7 +116,8 @@ def test_digest_story_keeps_one_copy_of_a_repeated_paragraph():
     story = split_page(DIGEST, year=2026)[3].value
     paragraphs = _draft(story).paragraphs
     assert sum(para.startswith("“随着上海(长三角)国际科技创新中心启动建设") for para in paragraphs) == 1
-    assert len(paragraphs) == 8
+    assert len(paragraphs) == 10  # 8 of its own, then the 编后 label and note that follow its source line
+    assert paragraphs[-2] == "编后"
 
 
 def test_yearless_story_date_needs_a_year():

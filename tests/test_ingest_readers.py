@@ -82,3 +82,26 @@ def test_read_records_rejects_missing_paths_and_folders(tmp_path):
     with pytest.raises(FileRejected) as caught:
         read_records(tmp_path)
     assert str(caught.value) == "is a directory"
+
+
+def test_markdown_export_with_literal_x0a_line_breaks(tmp_path):
+    """wechatDownload writes the page's line breaks as the four characters \\x0a: they are line breaks."""
+    path = tmp_path / "export.md"
+    text = ("![](http://mmbiz.qpic.cn/cover.png)\n\n上海科技\n\n#  长三角科创共同体加速成形\n\n"
+            "10月26日，三省一市科技部门发布协同创新行动方案。\\x0a\\x0a方案提出，到2027年基本建成科技创新高地。\n")
+    path.write_text(text, encoding="utf-8")
+    fmt, (record,) = read_records(path)
+    assert fmt == "markdown"
+    assert record.value["title"] == "长三角科创共同体加速成形"
+    assert record.value["content"].split("\n")[-2:] == [
+        "10月26日，三省一市科技部门发布协同创新行动方案。", "方案提出，到2027年基本建成科技创新高地。"]
+    assert record.value["raw"] == text
+
+
+def test_markdown_heading_attribute_lists_are_markup_not_text(tmp_path):
+    """Pandoc/kramdown exports (the fuyao_6g_white_paper.md input) end headings with {#id}."""
+    path = tmp_path / "export.md"
+    path.write_text("---\ntitle: 6G白皮书发布\ndate: 2025-12-16\n---\n\n白皮书与原型机的问世 {#white-paper}\n"
+                    "------\n\n* **智能连接**：动态部署传输策略。\n\n  {#intelligent-connection}\n", encoding="utf-8")
+    _, (record,) = read_records(path)
+    assert record.value["content"] == "白皮书与原型机的问世\n智能连接：动态部署传输策略。"

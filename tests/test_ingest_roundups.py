@@ -57,3 +57,13 @@ def test_article_with_short_subheadings_is_never_split():
 def test_a_single_heading_with_one_item_is_not_a_roundup():
     text = "\n".join(["上海推进科创中心建设", BRIEF, "上海", "浦东发布人工智能产业新政", BRIEF])
     assert len(split_page(text, year=2025, source="x")) == 1
+
+
+def test_a_note_in_a_roundup_stays_with_the_brief_before_it():
+    """记者手记 on its own line is a label, not a brief's headline: its note ends the brief before it."""
+    note = "记者在浦东软件园看到，不少企业已经提交了算力补贴申请，园区工作人员正逐一上门辅导。"
+    text = "\n".join(["长三角科创快讯", "上海", "浦东发布人工智能产业新政", BRIEF, "记者手记", note,
+                      "江苏", "苏州海关支持集成电路企业通关便利化", BRIEF.replace("浦东新区", "苏州工业园区")])
+    stories = [r.value for r in split_page(text, year=2025, source="x")]
+    assert [s["title"] for s in stories] == ["浦东发布人工智能产业新政", "苏州海关支持集成电路企业通关便利化"]
+    assert stories[0]["content"].endswith("记者手记\n" + note)

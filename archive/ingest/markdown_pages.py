@@ -4,7 +4,8 @@ Exporters write either YAML front matter (``---`` … ``---``: title, author,
 date, url) or a header block under the title line ("公众号：上海科技",
 "发布时间：2025-10-26 10:00", "原文链接：https://…", "**作者：** 上海科技").
 The body is parsed by markdown-it-py and reduced to its text: images dropped,
-link text kept, one line per paragraph, heading or list item.
+link text kept, heading attribute lists ({#id}) dropped, one line per paragraph,
+heading or list item.
 """
 import datetime
 import re
@@ -33,6 +34,9 @@ _HEADER_LINE_RE = re.compile(
 )
 _LINK_RE = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)[^)]*\)|<(?P<bare>https?://[^>\s]+)>")
 _HEADER_LINES = 12
+# Attribute lists that Pandoc and kramdown exports put after a heading or on a line of their own:
+# "标题 {#intro}", "{#core-capabilities}", "{: .note}". Markup, not text.
+_ATTRIBUTES_RE = re.compile(r"\s*\{:?\s*(?:[#.][\w:-]+\s*)+\}\s*$")
 _PARSER = MarkdownIt("commonmark").enable("table")
 
 
@@ -77,7 +81,7 @@ def body_lines(markdown: str) -> list[str]:
     for token in _PARSER.parse(markdown):
         if token.type == "inline":
             text = _inline_text(token)
-            lines.extend(line.strip() for line in text.split("\n") if line.strip())
+            lines.extend(kept for line in text.split("\n") if (kept := _ATTRIBUTES_RE.sub("", line).strip()))
         elif token.type in ("fence", "code_block"):
             lines.extend(line.rstrip() for line in token.content.splitlines() if line.strip())
         elif token.type == "html_block":

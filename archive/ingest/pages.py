@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from archive.ingest.datelines import find_dateline
 from archive.ingest.dates import HEADER_RE
 from archive.ingest.roundups import find_roundup, is_paragraph
+from archive.ingest.titles import DECORATION, fallback_title, is_headline_line, is_note_label, note_block_length
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,6 @@ class RawRecord:
 # 「来源:3月15日《解放日报》」 closes each story of a newspaper digest.
 SOURCE_LINE_RE = re.compile(r"「?\s*来源\s*[:：]\s*(?P<date>[^《》]*?)\s*《(?P<paper>[^》]+)》\s*」?")
 _BARE_DATE_RE = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?")
-_SENTENCE_ENDS = tuple("。！？；…”」!?;，,：:")
-_SENTENCE_SPLIT_RE = re.compile(r"[。！？!?]")
-_BULLETS = "■□●○◆◇▲△▶►•·★☆ \u3000"
-_HEADLINE_MAX = 80
-_FALLBACK_TITLE_MAX = 40
 _SIDEBAR_PAIRS = 3
 
 
@@ -39,17 +35,43 @@ def make_story(*, title, body, date, source, raw, outlet="", year=None, regions=
     }
 
 
-def _split_headline(lines):
-    """Return the title and body lines of a story: the last leading headline is its title."""
-    lines = [line.strip() for line in lines if line.strip()]
+def _leading_headline(lines):
+    """Return the title and body of lines that open with headline lines (the last is the title), else None."""
     count = 0
-    while count < len(lines) and len(lines[count]) < _HEADLINE_MAX and not lines[count].endswith(_SENTENCE_ENDS):
+    while count < len(lines) and is_headline_line(lines[count]):
         count += 1
-    if count:
-        # Earlier headline lines are kickers and section heads.
-        return lines[count - 1].lstrip(_BULLETS), lines[count:]
-    first_sentence = _SENTENCE_SPLIT_RE.split(lines[0])[0] if lines else ""
-    return first_sentence[:_FALLBACK_TITLE_MAX], lines
+    # Earlier headline lines are kickers and section heads.
+    return (lines[count - 1].lstrip(DECORATION), lines[count:]) if count else None
+
+
+def _split_headline(lines):
+    """Return the title and body lines of a story: the last leading headline is its title.
+
+    A story that opens with a note (编者按 …) loses the note's label and takes the
+    headline after the note, else the shortened first sentence of its text.
+    """
+    lines = [line.strip() for line in lines if line.strip()]
+    if note := note_block_length(lines):
+        after = _leading_headline(lines[note:])
+        if after:
+            return after[0], lines[1:note] + after[1]
+        lines = lines[1:]
+    found = _leading_headline(lines)
+    if found:
+        return found
+    return (fallback_title(lines[0]) if lines else ""), lines
+
+
+def _append_note(story, lines):
+    """Add a note block (its label line kept as a line of text) to the end of a story."""
+    text = [line.strip().strip(DECORATION) for line in lines if line.strip()]
+    story["content"] = "\n".join([story["content"], *text]) if story["content"] else "\n".join(text)
+    story["raw"] += "".join(lines)
+
+
+def _page_title(title, body):
+    """Return a page's title and body: its first line, unless that is a note's label (then as a story's)."""
+    return _split_headline([title, *body]) if is_note_label(title) else (title, body)
 
 
 def _drop_sidebar(lines):
@@ -62,25 +84,42 @@ def _drop_sidebar(lines):
     return lines
 
 
-def _digest(lines, closers, *, year, source, page_date):
-    """Return the stories of a page whose stories each end with a source line."""
-    stories = []
-    start = 0
+def _blocks(lines, closers):
+    """Return (start, stop, closer match or None) for each story block of a digest page."""
+    blocks, start = [], 0
     for end in closers:
-        closer = SOURCE_LINE_RE.fullmatch(lines[end].strip())
-        title, body = _split_headline(lines[start:end])
-        stories.append(make_story(
-            title=title, body=body, date=closer["date"], source=closer["paper"],
-            outlet=closer["paper"], year=year, raw="".join(lines[start:end + 1]),
-        ))
+        blocks.append((start, end + 1, SOURCE_LINE_RE.fullmatch(lines[end].strip())))
         start = end + 1
     if "".join(lines[start:]).strip():
-        # The tail has no source line: it takes the page's source and date, else the last story's date.
-        title, body = _split_headline(lines[start:])
-        stories.append(make_story(
-            title=title, body=body, date=page_date or closer["date"], source=source or "",
-            year=year, raw="".join(lines[start:]),
-        ))
+        blocks.append((start, len(lines), None))
+    return blocks
+
+
+def _digest(lines, closers, *, year, source, page_date):
+    """Return the stories of a page whose stories each end with a source line.
+
+    A note (编后 …) right after a story's source line is appended to that story.
+    """
+    stories = []
+    last_date = None
+    for start, stop, closer in _blocks(lines, closers):
+        text_stop = stop - 1 if closer else stop
+        note = note_block_length(lines[start:text_stop]) if stories else 0
+        if note:
+            _append_note(stories[-1], lines[start:start + note])
+            start += note
+            if not "".join(lines[start:text_stop]).strip():
+                stories[-1]["raw"] += "".join(lines[start:stop])
+                continue
+        title, body = _split_headline(lines[start:text_stop])
+        if closer:
+            last_date = closer["date"]
+            stories.append(make_story(title=title, body=body, date=closer["date"], source=closer["paper"],
+                                      outlet=closer["paper"], year=year, raw="".join(lines[start:stop])))
+        else:
+            # The tail has no source line: it takes the page's source and date, else the last story's date.
+            stories.append(make_story(title=title, body=body, date=page_date or last_date, source=source or "",
+                                      year=year, raw="".join(lines[start:stop])))
     return stories
 
 
@@ -91,6 +130,7 @@ def _roundup_stories(lines, kept, roundup, *, title, year, source, page_date):
     first_raw = kept[1 + roundup.roundup_start][0]  # line index in the page of the roundup's first line
     essay = body[:roundup.article_end]
     if any(is_paragraph(line) for line in essay):
+        title, essay = _page_title(title, essay)
         stories.append(make_story(title=title, body=essay, date=page_date, source=source, year=year,
                                   raw="".join(lines[:first_raw])))
         first_raw_of_brief = first_raw
@@ -134,6 +174,7 @@ def split_page(text, *, year=None, source=None, date: datetime.date | None = Non
             stories = _roundup_stories(lines, kept, roundup, title=title, year=year, source=source,
                                        page_date=page_date)
         else:
+            title, body = _page_title(title, body)
             stories = [make_story(title=title, body=body, date=page_date, source=source, year=year,
                                   raw="".join(lines))]
     return [RawRecord(number, story) for number, story in enumerate(stories, 1)]

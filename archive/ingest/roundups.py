@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from archive.ingest.extract import PLACE_NAMES, regions_mentioned
+from archive.ingest.titles import is_note_label
 
 HEADING_MAX = 12
 HEADLINE_MIN, HEADLINE_MAX = 4, 40
@@ -84,11 +85,12 @@ def heading_name(line: str) -> str | None:
 
 
 def is_headline(line: str) -> bool:
-    """Return True for a line that can be a brief's headline: short, no closing punctuation."""
+    """Return True for a line that can be a brief's headline: short, no closing punctuation, no note label
+    (a note such as 记者手记 stays with the brief before it)."""
     text = line.strip().strip(_DECORATION)
     return (HEADLINE_MIN <= len(text) <= HEADLINE_MAX and not text.endswith(_SENTENCE_ENDS)
             and heading_name(text) is None and not _SUBHEADING_RE.match(text)
-            and not _CREDIT_RE.match(text))
+            and not _CREDIT_RE.match(text) and not is_note_label(text))
 
 
 def is_paragraph(line: str) -> bool:

@@ -22,7 +22,7 @@ COLUMNS = {
     "title": ("标题title", "标题", "文章标题", "title", "题目", "名称", "headline"),
     "url": ("链接url", "链接", "文章链接", "原文链接", "url", "link", "网址", "地址", "href", "content_url"),
     "date": ("时间time", "发布时间", "发文时间", "发表时间", "publish_time", "publishtime", "pubtime",
-             "发布日期", "published", "date", "time", "时间", "日期", "create_time", "创建时间",
+             "发布日期", "文章日期", "published", "date", "time", "时间", "日期", "create_time", "创建时间",
              "update_time", "更新时间"),
     "source": ("公众号名称", "公众号", "账号", "账号名称", "account", "nickname", "mp_name", "来源", "source",
                "作者", "author"),
