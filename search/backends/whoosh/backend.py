@@ -23,7 +23,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
-from search import querysyntax
+from search import querysyntax, spelling
 from search.backends.whoosh import engine, integrity, internals, proximity
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import BuildError, build_segments
@@ -199,8 +199,9 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         return self._snapshot
 
     def warm(self):
-        """Load what every search needs (jieba, the columns, facet values) before the first one."""
+        """Load what every search needs (jieba, the columns, facet values, did-you-mean's vocabulary)."""
         get_jieba()
+        spelling.warm()
         snap = self.snapshot()
         for name in self.schema.names():
             if isinstance(self.schema[name], TEXT):
