@@ -24,7 +24,7 @@ from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
 from search import querysyntax, spelling
-from search.backends.whoosh import engine, integrity, internals, proximity
+from search.backends.whoosh import accounts, engine, integrity, internals, proximity
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import BuildError, build_segments
 from search.backends.base import ArchiveSearchBackend, Build, BuildFailed, IndexUnavailable
@@ -54,9 +54,9 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
                                    field_boost=field_class.boost)
                 replacement.format = ChinesePositions(field_boost=field_class.boost)
             elif field_class.field_type == "keyword" and field_class.is_multivalued:
-                replacement = KEYWORD(stored=True, commas=True, scorable=False)
+                replacement = KEYWORD(stored=field_class.stored, commas=True, scorable=False)
             elif field_class.field_type == "keyword":
-                replacement = WHOOSH_ID(stored=True)
+                replacement = WHOOSH_ID(stored=field_class.stored)
             elif field_class.field_type in ("date", "datetime"):
                 replacement = DATETIME(stored=True, sortable=True)
             else:
@@ -269,6 +269,7 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             counted["aside"] = {"count": int((matched & apart).sum())}
             end = end_offset if end_offset is not None else int(matched.sum())
             score = proximity.rerank(snap, parsed.query, matched, base.score)
+            score = accounts.rank_named_first(snap, query_string, matched, score)
             docnums = []
             for part in (matched & ~apart, matched & apart):  # the aside ones after all others
                 if len(docnums) < end:
