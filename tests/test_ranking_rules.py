@@ -91,3 +91,6 @@ def test_search_quality_notices_have_english(temp_index, django_capture_on_commi
         bodiless = client.get(reverse("discovery:search"), {"q": "五组关键数据回望"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Did you mean" in missed.content.decode()
     assert "No body text (title only)" in bodiless.content.decode()
+    with translation.override("en"):
+        help_page = client.get(reverse("discovery:help"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "account's or newspaper's name" in help_page
