@@ -67,6 +67,17 @@ def _sub_words(word, freq):
                     yield gram, i
 
 
+def is_sub_word_of(sub: str, word: str) -> bool:
+    """Return True when indexing word also indexes sub inside it, at word's position.
+
+    Index mode adds the dictionary words of two and three characters found
+    inside a word of three or more: a count of sub's occurrences already
+    holds the ones inside word.
+    """
+    return (len(word) > 2 and len(sub) in (2, 3) and sub != word and sub in word
+            and bool(get_jieba().FREQ.get(sub)))
+
+
 def tokenize(text, *, mode="index"):
     """Return (term, position, start, end) tuples for text.
 

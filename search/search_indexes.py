@@ -14,6 +14,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     title = ChineseTextField(model_attr="title", boost=4.0)
     docno = ChineseTextField(model_attr="doc_number", default="")
     source = KeywordField(model_attr="source__name")
+    # The account or newspaper a reprint names (原始出处); not stored: only ranking reads it.
+    outlet = KeywordListField(stored=False)
     kind = KeywordField(model_attr="kind")
     month = KeywordField()
     topics = KeywordListField()
@@ -43,6 +45,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         if obj.is_empty:
             return ""  # out of body matches: the title field still finds it
         return "\n".join([obj.title, obj.source.name, obj.original_outlet, obj.doc_number, obj.body])
+
+    def prepare_outlet(self, obj):
+        return [obj.original_outlet] if obj.original_outlet else []
 
     def prepare_has_body(self, obj):
         return "no" if obj.is_empty else "yes"

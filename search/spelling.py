@@ -40,6 +40,12 @@ def _sound(char: str) -> str:
     return lazy_pinyin(char, style=Style.NORMAL)[0]
 
 
+def warm() -> None:
+    """Load what the first suggestion needs: the dictionary's characters (about a second) and pinyin."""
+    dictionary_characters()
+    _sound("字")
+
+
 def edits(word: str) -> dict[str, bool]:
     """Return {dictionary word one edit from word: whether it is a same-sound substitution}."""
     out: dict[str, bool] = {}

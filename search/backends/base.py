@@ -87,7 +87,11 @@ class ArchiveSearchBackend:
         raise NotImplementedError
 
     def warm(self) -> None:
-        """Load what every search needs before the first request (called at worker start)."""
+        """Load what every search needs before the first request (called at worker start).
+
+        That includes did-you-mean's vocabulary (search.spelling.warm), so that
+        the first query with few or no hits is not the one that loads it.
+        """
         raise NotImplementedError
 
     def damage(self) -> list[str]:

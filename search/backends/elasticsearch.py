@@ -27,7 +27,7 @@ from haystack.backends import elasticsearch7_backend as es7
 from haystack.constants import ID
 from whoosh import query as wq
 
-from search import querysyntax
+from search import querysyntax, spelling
 from search.backends.base import ArchiveSearchBackend, Build, IndexUnavailable
 from search.backends.elasticsearch_facets import facet_aggregations, facet_counts
 from search.analysis import ChineseAnalyzer, tokenize
@@ -267,6 +267,7 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         if not self.setup_complete:
             self.setup()
         self.parse_query("科技")  # loads jieba
+        spelling.warm()
 
     def damage(self):
         try:

@@ -24,8 +24,8 @@ from whoosh.index import LockError
 from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
-from search import querysyntax
-from search.backends.whoosh import engine, integrity, internals, proximity
+from search import querysyntax, spelling
+from search.backends.whoosh import accounts, engine, integrity, internals, proximity
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import BuildError, build_segments
 from search.backends.base import ArchiveSearchBackend, Build, BuildFailed, IndexBusy, IndexUnavailable
@@ -55,9 +55,9 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
                                    field_boost=field_class.boost)
                 replacement.format = ChinesePositions(field_boost=field_class.boost)
             elif field_class.field_type == "keyword" and field_class.is_multivalued:
-                replacement = KEYWORD(stored=True, commas=True, scorable=False)
+                replacement = KEYWORD(stored=field_class.stored, commas=True, scorable=False)
             elif field_class.field_type == "keyword":
-                replacement = WHOOSH_ID(stored=True)
+                replacement = WHOOSH_ID(stored=field_class.stored)
             elif field_class.field_type in ("date", "datetime"):
                 replacement = DATETIME(stored=True, sortable=True)
             else:
@@ -210,8 +210,9 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         return self._snapshot
 
     def warm(self):
-        """Load what every search needs (jieba, the columns, facet values) before the first one."""
+        """Load what every search needs (jieba, the columns, facet values, did-you-mean's vocabulary)."""
         get_jieba()
+        spelling.warm()
         snap = self.snapshot()
         for name in self.schema.names():
             if isinstance(self.schema[name], TEXT):
@@ -279,6 +280,7 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             counted["aside"] = {"count": int((matched & apart).sum())}
             end = end_offset if end_offset is not None else int(matched.sum())
             score = proximity.rerank(snap, parsed.query, matched, base.score)
+            score = accounts.rank_named_first(snap, query_string, matched, score)
             docnums = []
             for part in (matched & ~apart, matched & apart):  # the aside ones after all others
                 if len(docnums) < end:

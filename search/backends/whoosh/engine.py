@@ -23,6 +23,7 @@ from collections.abc import Callable
 import numpy as np
 from whoosh import query as wq
 
+from search.analysis import is_sub_word_of, normalize
 from search.backends.whoosh import columns, phrases
 from search.backends.whoosh.scoring import B, K1, Evaluated, bm25, combine
 from search.backends.whoosh.segment_cache import (
@@ -34,6 +35,9 @@ __all__ = ["B", "K1", "MATCHES_PER_SEGMENT", "MAX_EXPANSION", "POSTINGS_CACHE_BY
            "LRUBytes", "SegmentData", "Snapshot", "consecutive"]
 
 MAX_EXPANSION = 64  # terms a one-character query may widen to
+# A one-character query's occurrences are not divided by the text's length: a character is
+# a piece of many words, and a long text that keeps saying it is about it (see occurrences).
+CHARACTER_B = 0.0
 
 
 class Snapshot:
@@ -83,6 +87,18 @@ class Snapshot:
         with self.lock:
             self._columns[("kw", field)] = result
         return result
+
+    def names(self, field: str) -> dict[str, list[str]]:
+        """Return a keyword field's values by their normalised form (full-width folded, lower case)."""
+        with self.lock:
+            cached = self._columns.get(("names", field))
+        if cached is None:
+            cached = {}
+            for value in self.keyword(field)[0]:
+                cached.setdefault(normalize(value), []).append(value)
+            with self.lock:
+                self._columns[("names", field)] = cached
+        return cached
 
     # -- terms -----------------------------------------------------------
     def term_postings(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -136,9 +152,7 @@ class Snapshot:
             return combine([self.evaluate(s, scored) for s in q.subqueries], np.logical_or)
         if isinstance(q, (wq.Wildcard, wq.Prefix)):
             pattern = q.text if isinstance(q, wq.Wildcard) else q.text + "*"
-            terms = self.expand(q.fieldname, pattern)
-            return combine([self.term(q.fieldname, t, q.boost, scored) for t in terms]
-                           or [Evaluated(np.zeros(self.n, bool))], np.logical_or)
+            return self.occurrences(q.fieldname, pattern, q.boost, scored)
         if isinstance(q, wq.Phrase):
             words = [self.term(q.fieldname, w, q.boost, scored) for w in q.words]
             combined = combine(words, np.logical_and)
@@ -153,6 +167,42 @@ class Snapshot:
     def phrase_mask(self, q: Any) -> np.ndarray:
         """Documents where q's words follow one another (see phrases)."""
         return phrases.phrase_mask(self, q)
+
+    def occurrences(self, field: str, pattern: str, boost: float, scored: bool) -> Evaluated:
+        """Match a wildcard's terms, scored as one term: how often the document says the pattern.
+
+        A one-character query (芯 -> *芯*) means the character, not the many
+        words holding it: summing each word's BM25 would favour a text that
+        uses many different such words over one that keeps returning to one.
+        """
+        counted = self.counted_terms(field, pattern)
+        mask = np.zeros(self.n, bool)
+        times = np.zeros(self.n, np.float32)
+        for text in self.expand(field, pattern):
+            ids, weights = self.term_postings(field, text)
+            mask[ids] = True
+            if scored and text in counted:
+                times[ids] += weights
+        if not scored or not mask.any():
+            return Evaluated(mask)
+        ids = np.flatnonzero(mask)
+        score = bm25(self.n, self.doc_count, ids, times[ids], self.lengths(field)[ids],
+                     self.avg_length(field), boost, CHARACTER_B)
+        return Evaluated(mask, score)
+
+    def counted_terms(self, field: str, pattern: str) -> frozenset[bytes]:
+        """Return the expansions of pattern whose frequencies add up to the pattern's occurrences.
+
+        A longer word whose indexed sub-word is also an expansion (芯片设计
+        holds 芯片) is left out: 芯片's count already holds those places.
+        """
+        key = ("counted", field, pattern)
+        if key not in self._expansions:
+            terms = self.expand(field, pattern)
+            words = [t.decode("utf-8") for t in terms]
+            self._expansions[key] = frozenset(
+                t for t, w in zip(terms, words) if not any(is_sub_word_of(o, w) for o in words))
+        return self._expansions[key]
 
     def term(self, field: str, text: str | bytes, boost: float, scored: bool) -> Evaluated:
         """Return a term's mask, and its BM25 scores when scored."""

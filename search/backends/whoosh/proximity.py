@@ -153,7 +153,7 @@ def mentions(snap, docnums: np.ndarray, groups: list[list[str]], patterns: list[
         counts = [_frequencies(snap, [t], docnums) for t in group]
         times += np.minimum.reduce(counts)
     for pattern in patterns:
-        times += _frequencies(snap, [_text(t) for t in snap.expand(FIELD, pattern)], docnums)
+        times += _frequencies(snap, [_text(t) for t in snap.counted_terms(FIELD, pattern)], docnums)
     return times
 
 

@@ -20,14 +20,16 @@ class Evaluated:
 
 
 def bm25(n: int, doc_count: int, ids: np.ndarray, tf: np.ndarray, lengths: np.ndarray,
-         avg_length: float, boost: float) -> np.ndarray:
+         avg_length: float, boost: float, b: float | None = None) -> np.ndarray:
     """Return the BM25 scores of one term over n documents (zero where it is absent).
 
-    ids: the documents holding the term; tf: its frequency in each; lengths: their field lengths.
+    ids: the documents holding the term; tf: its frequency in each; lengths: their field lengths;
+    b: the length normalisation (B unless given).
     """
+    b = B if b is None else b
     idf = math.log(doc_count / (len(ids) + 1)) + 1.0
     score = np.zeros(n, np.float32)
-    score[ids] = boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avg_length))
+    score[ids] = boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - b) + b * lengths / avg_length))
     return score
 
 

@@ -1,0 +1,96 @@
+"""Ranking rules for what a researcher means, each on a small real Whoosh index."""
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from discovery.service import run_search
+from discovery.state import SearchState
+from search import analysis
+from search.analysis import is_sub_word_of
+from search.backends.whoosh.accounts import typed_name
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+FILLER = "本市持续推进创新工作，相关部门介绍了最新进展。"
+
+
+def titles(q):
+    return [r["title"] for r in run_search(SearchState(q=q)).results]
+
+
+# -- an account's or newspaper's name alone ------------------------------------
+
+def test_an_account_name_alone_ranks_its_own_articles_and_its_reprints_first(
+        temp_index, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("新华社报道综述", "新华社报道，" + "新华社记者获悉，新华社消息。" * 3, source="科创长宁",
+                     published="2026-01-03")
+        make_article("量子计算新进展", FILLER * 8, source="新华社", published="2025-01-01")
+        make_article("人工智能产业动态", FILLER * 8, source="上海科技", original_outlet="新华社",
+                     published="2025-01-02")
+    first = {"人工智能产业动态", "量子计算新进展"}
+    assert set(titles("新华社")[:2]) == first and titles("新华社")[2] == "新华社报道综述"
+    assert set(titles("“新华社”")[:2]) == first  # quoted, as a Chinese keyboard types it
+
+
+def test_a_name_among_other_words_is_ranked_as_words(temp_index, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("新华社报道综述", "新华社报道量子计算。" * 4, source="科创长宁", published="2026-01-03")
+        make_article("量子计算新进展", FILLER * 8 + "新华社", source="新华社", published="2025-01-01")
+    assert titles("新华社 量子计算")[0] == "新华社报道综述"
+
+
+def test_typed_name_folds_quotes_and_width():
+    assert typed_name(" 「上海发布」 ") == "上海发布"
+    assert typed_name("ＡＢＣ") == "abc"
+
+
+# -- one character --------------------------------------------------------------
+
+def test_one_character_ranks_by_how_often_the_character_occurs(temp_index, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        # Five different words holding 芯, once each, against one word said seven times.
+        make_article("产业链综述", "芯片、芯粒、芯原、芯光、芯动等企业参展。" + FILLER * 3, published="2026-01-02")
+        make_article("存储研究", "二维存储芯片。" + "该芯片读写更快，芯片功耗更低。" * 3 + FILLER * 3,
+                     published="2025-01-01")
+    assert titles("芯") == ["存储研究", "产业链综述"]
+
+
+def test_a_longer_word_is_counted_through_the_sub_word_it_holds(temp_index, django_capture_on_commit_callbacks):
+    assert is_sub_word_of("芯片", "芯片组") and is_sub_word_of("纳米", "碳纳米管")
+    assert not is_sub_word_of("芯片", "芯片") and not is_sub_word_of("芯", "芯片")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("芯片组", "芯片组" + FILLER * 2, published="2026-01-01")
+    snap = temp_index.snapshot()
+    expanded = {t.decode() for t in snap.expand("text", "*芯*")}
+    counted = {t.decode() for t in snap.counted_terms("text", "*芯*")}
+    assert {"芯片组", "芯片"} <= expanded
+    assert "芯片" in counted and "芯片组" not in counted
+
+
+# -- did-you-mean is warmed with the index ----------------------------------------
+
+def test_warming_the_backend_loads_the_spelling_vocabulary(temp_index, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("脑机接口产业发展", "脑机接口医疗器械。")
+    analysis._dictionary_chars = None
+    temp_index.warm()
+    assert analysis._dictionary_chars is not None and "口" in analysis._dictionary_chars
+
+
+# -- the search quality notices speak English too ----------------------------------
+
+def test_search_quality_notices_have_english(temp_index, django_capture_on_commit_callbacks, client):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("脑机接口产业发展", "脑机接口医疗器械。")
+        make_article("五组关键数据回望", "", is_empty=True)
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        missed = client.get(reverse("discovery:search"), {"q": "脑机接扣"}, HTTP_ACCEPT_LANGUAGE="en")
+        bodiless = client.get(reverse("discovery:search"), {"q": "五组关键数据回望"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Did you mean" in missed.content.decode()
+    assert "No body text (title only)" in bodiless.content.decode()
+    with translation.override("en"):
+        help_page = client.get(reverse("discovery:help"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "account's or newspaper's name" in help_page
