@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from discovery.facet_table import BY_PARAM
 from discovery.forms import MAX_QUERY, ArchiveSearchForm
 from discovery.state import SearchState
 
@@ -43,7 +44,8 @@ class AdvancedSearchForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label=_("截止日期"),
                               widget=forms.DateInput(attrs={"type": "date"}))
-    source = forms.MultipleChoiceField(required=False, label=_("来源"), widget=forms.CheckboxSelectMultiple)
+    source = forms.MultipleChoiceField(required=False, label=BY_PARAM["source"].label,
+                                       widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, data=None, *, sources=(), **kwargs):
         if data is not None:

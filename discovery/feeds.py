@@ -10,6 +10,7 @@ from django.utils.translation import get_language, gettext as _
 
 from archive.text_safety import xml_value
 from discovery import snippets
+from discovery.facet_table import BY_PARAM
 from discovery.service import iter_articles
 
 FEED_ENTRIES = 50
@@ -99,9 +100,9 @@ def calendar(state, *, base_url, host, now=None, today=None):
         if not article.deadline:
             continue
         link = _permalink(base_url, article)
-        details = [article.title, f"{_('来源')}：{article.source.name}"]
+        details = [article.title, f"{BY_PARAM['source'].label}：{article.source.name}"]
         if article.issuing_bodies:
-            details.append(f"{_('发文机关')}：{'、'.join(article.issuing_bodies)}")
+            details.append(f"{BY_PARAM['issuer'].label}：{'、'.join(article.issuing_bodies)}")
         if article.doc_number:
             details.append(f"{_('发文字号')}：{article.doc_number}")
         details.append(link)

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from discovery import charts
 from discovery.exports import EXPORT_LIMIT
 from discovery.service import SERVICE_SORT_LIMIT
-from discovery.facets import (DEADLINE_LABELS, VALUE_FACETS, api_facets, deadline_facet, display_value,
-                           value_facets)
+from discovery.facet_table import BY_PARAM, DEADLINE, VALUE_FILTERS
+from discovery.facets import api_facets, deadline_facet, value_facets
 from discovery.forms import FACET_SORT_LABELS, SORT_LABELS
-from discovery.state import DEFAULT_PER_PAGE, FILTER_PARAMS, PER_PAGE_CHOICES
+from discovery.state import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
 from discovery.suggestions import relaxations
 
 PAGE_ONLY_KEYS = ("title_html", "kind_label")
@@ -45,15 +45,14 @@ def date_text(state):
 def chips(state):
     """Return the active filters as [{label, value, url}], url removing that one filter."""
     out = []
-    for param in FILTER_PARAMS:
-        for value in getattr(state, param):
-            out.append({"label": VALUE_FACETS[param], "value": display_value(param, value),
-                        "url": state.toggle(param, value)})
+    for spec in VALUE_FILTERS:
+        for value in getattr(state, spec.param):
+            out.append({"label": spec.label, "value": spec.display(value), "url": state.toggle(spec.param, value)})
     if state.has_dates:
         out.append({"label": _("日期"), "value": date_text(state),
                     "url": state.query_string(date_from=None, date_to=None)})
     if state.deadline:
-        out.append({"label": _("申报截止"), "value": DEADLINE_LABELS[state.deadline],
+        out.append({"label": DEADLINE.label, "value": DEADLINE.display(state.deadline),
                     "url": state.query_string(deadline="")})
     return out
 
@@ -62,13 +61,14 @@ def relaxation_items(page):
     """Return [{text, count, url}]: what to drop from a search that found nothing."""
     items = []
     for r in relaxations(page):
-        if r.param in VALUE_FACETS:
+        spec = BY_PARAM.get(r.param)
+        if spec and spec.value_filter:
             text = _("去掉“%(label)s：%(value)s”") % {
-                "label": VALUE_FACETS[r.param], "value": "、".join(str(display_value(r.param, v)) for v in r.values)}
+                "label": spec.label, "value": "、".join(str(spec.display(v)) for v in r.values)}
         elif r.param == "dates":
             text = _("去掉日期范围（%(range)s）") % {"range": date_text(page.state)}
         elif r.param == "deadline":
-            text = _("去掉“%(value)s”条件") % {"value": DEADLINE_LABELS[r.values[0]]}
+            text = _("去掉“%(value)s”条件") % {"value": DEADLINE.display(r.values[0])}
         elif r.param == "filters":
             text = _("去掉全部筛选条件，只按检索词")
         else:

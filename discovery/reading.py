@@ -5,7 +5,7 @@ from archive.models import Article
 from search.backends.base import IndexUnavailable
 from archive import citations
 from discovery import snippets
-from discovery.facets import display_value
+from discovery.facet_table import display_value
 from discovery.related import related_articles
 from discovery.service import count_for
 from discovery.state import SearchState

@@ -2,6 +2,8 @@
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -9,9 +11,9 @@ from haystack.query import SearchQuerySet
 
 from archive.models import Article
 from discovery import snippets
-from discovery.facets import display_value, value_facets
-from search.search_indexes import FACET_FIELDS
-from discovery.state import DEFAULT_PER_PAGE, FILTER_PARAMS, SERVICE_SORTS
+from discovery.facet_table import BY_PARAM, DEADLINE, FACETS, MONTH, VALUE_FILTERS, display_value
+from discovery.facets import page_facets
+from discovery.state import DEFAULT_PER_PAGE, SERVICE_SORTS, SearchState
 from search import spelling
 from search.indexing import backend
 
@@ -21,7 +23,7 @@ FEW_HITS = 2  # at most this many results: suggest nearby words (did you mean)
 # whole result set, when it has at most this many hits (else the page says so and keeps newest first).
 SERVICE_SORT_LIMIT = 2000
 SORT_FIELDS = {"newest": "-published", "oldest": "published", "source": "-published", "title": "-published"}
-ALL_FACETS = tuple(FACET_FIELDS)
+ALL_FACETS = tuple(spec.param for spec in FACETS)
 # A deadline filter value no document has: "open now" when nothing is open.
 NO_DEADLINE = "none"
 HAS_BODY, WITH_BODY, NO_BODY = "has_body", "yes", "no"
@@ -30,13 +32,13 @@ _TITLE_MARKERS_RE = re.compile(r"^(?:【[^】]*】\s*)+")
 
 @dataclass
 class SearchPage:
-    state: object
+    state: SearchState
     count: int
-    results: list
-    counts: dict  # facet param -> [(value, count)], each facet counted without its own filter
-    month_counts: dict  # "YYYY-MM" -> count in the current result set
-    year_counts: dict  # year -> count, without the date range (to switch years)
-    today: object = None
+    results: list[dict[str, Any]]
+    counts: dict[str, list[tuple[str, int]]]  # facet param -> [(value, count)], without its own filter
+    month_counts: dict[str, int]  # "YYYY-MM" -> count in the current result set
+    year_counts: dict[int, int]  # year -> count, without the date range (to switch years)
+    today: date | None = None
     terms: list = field(default_factory=list)
     fallback: bool = False
     relaxed: dict = field(default_factory=dict)  # filter param -> hits without it ("q": query alone)
@@ -73,12 +75,8 @@ class SearchPage:
 
     @property
     def facets(self):
-        """Return {param: [{value, count, selected, url}]} for every facet, month included."""
-        out = {f.param: [{"value": v.value, "count": v.count, "selected": v.selected, "url": v.url}
-                         for v in f.values] for f in value_facets(self.state, self.counts)}
-        out["month"] = [{"value": month, "count": n, "selected": month == self.state.month,
-                         "url": self.state.month_query(month)} for month, n in self.month_counts.items()]
-        return out
+        """Return {param: [{value, count, selected, url}]} for every facet of the table."""
+        return {f.param: [v.as_dict() for v in f.values] for f in page_facets(self)}
 
     @property
     def deadline_counts(self):
@@ -115,33 +113,34 @@ def build_queryset(state, *, today=None, facets=ALL_FACETS, dates=True, sort=Tru
             sqs.query.set_aside(HAS_BODY, (NO_BODY,))
         else:
             sqs.query.add_term_filter(HAS_BODY, (WITH_BODY,))
-    for param in FILTER_PARAMS:
-        values = getattr(state, param)
+    for spec in VALUE_FILTERS:
+        values = getattr(state, spec.param)
         if values:
-            sqs.query.add_term_filter(FACET_FIELDS[param], values)
+            sqs.query.add_term_filter(spec.index_field, values)
     if state.deadline:
         values = deadline_values(state.deadline, today or timezone.localdate())
-        sqs.query.add_term_filter(FACET_FIELDS["deadline"], values or (NO_DEADLINE,))
+        sqs.query.add_term_filter(DEADLINE.index_field, values or (NO_DEADLINE,))
     if dates and state.has_dates:
         sqs.query.set_date_range(state.date_from, state.date_to)
     for param in facets:
-        sqs = sqs.facet(FACET_FIELDS[param])
+        sqs = sqs.facet(BY_PARAM[param].index_field)
     order = SORT_FIELDS.get(state.effective_sort)
     if sort and order:
         sqs = sqs.order_by(order)
     return sqs
 
 
-def _counts_by_param(sqs, params):
-    fields = sqs.facet_counts().get("fields", {})
-    return {param: list(fields.get(FACET_FIELDS[param], [])) for param in params}
+def _counts_by_param(facet_data, params):
+    """Return {param: [(value, count)]} from the backend's facet counts, keyed by index field."""
+    fields = facet_data.get("fields", {})
+    return {param: list(fields.get(BY_PARAM[param].index_field, [])) for param in params}
 
 
 def totals(state, *, params=(), today=None, dates=True):
     """Return (result count, {param: [(value, count)]}) for state without fetching a page."""
     sqs = build_queryset(state, today=today, facets=params, dates=dates, sort=False)
     count = sqs.count()  # runs the query for one hit; the facet counts come with it
-    return count, _counts_by_param(sqs, params)
+    return count, _counts_by_param(sqs.facet_counts(), params)
 
 
 def count_for(state, *, today=None):
@@ -153,11 +152,11 @@ def run_search(state, *, today=None):
     """Return the SearchPage for state from one evaluation of the query: results, facets, histogram."""
     today = today or timezone.localdate()
     sqs = build_queryset(state, today=today, bodiless="aside")
-    sqs.query.count_facets_without_dates(("month",))
+    sqs.query.count_facets_without_dates((MONTH.index_field,))
     pks, count, sort_unavailable = _page_pks(sqs, state)
     facet_data = sqs.facet_counts()
-    counts = {param: list(facet_data.get("fields", {}).get(FACET_FIELDS[param], [])) for param in ALL_FACETS}
-    months_any_date = facet_data.get("without_dates", {}).get(FACET_FIELDS["month"], counts["month"])
+    counts = _counts_by_param(facet_data, ALL_FACETS)
+    months_any_date = facet_data.get("without_dates", {}).get(MONTH.index_field, counts[MONTH.param])
     years: dict[int, int] = {}
     for month, n in months_any_date:
         years[int(month[:4])] = years.get(int(month[:4]), 0) + n
@@ -167,7 +166,7 @@ def run_search(state, *, today=None):
         count=count,
         results=result_items(pks, parsed.terms),
         counts=counts,
-        month_counts=dict(sorted(counts["month"])),
+        month_counts=dict(sorted(counts[MONTH.param])),
         year_counts=dict(sorted(years.items())),
         today=today,
         terms=parsed.terms,
@@ -209,7 +208,7 @@ def ordered_pks(hits, sort):
 
 def relaxed_counts(relaxed):
     """Return {param or "dates" or "q": hits with that filter dropped} from the backend's counts."""
-    by_field = {field: param for param, field in FACET_FIELDS.items()}
+    by_field = {spec.index_field: spec.param for spec in FACETS}
     out = {by_field.get(name, name): n for name, n in relaxed.items()}
     if "published" in out:
         out["dates"] = out.pop("published")

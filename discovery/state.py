@@ -6,10 +6,8 @@ from datetime import date
 from django.utils.http import urlencode
 
 from archive.text_safety import clean_text
+from discovery.facet_table import FILTER_PARAMS
 
-# Repeatable filters: values in one combine with OR, filters with AND.
-FILTER_PARAMS = ("source", "topic", "region", "kind", "issuer", "cites")
-DEADLINE_CHOICES = ("open", "any")
 SORTS = ("relevance", "newest", "oldest", "source", "title")
 # Sorts the engine cannot order by itself: the service orders the whole result set (small sets only).
 SERVICE_SORTS = ("source", "title")
@@ -20,6 +18,8 @@ FACET_SORTS = ("count", "name")
 
 @dataclass(frozen=True)
 class SearchState:
+    """The whole state of a search page; one tuple field per value filter of discovery.facet_table."""
+
     q: str = ""
     source: tuple = ()
     topic: tuple = ()

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from discovery.state import FILTER_PARAMS
+from discovery.facet_table import FILTER_PARAMS
 
 
 @dataclass
 class Relaxation:
-    param: str  # the filter dropped: a FILTER_PARAMS name, "dates", "deadline", "filters" or "any"
+    param: str  # the filter dropped: a value filter's param, "dates", "deadline", "filters" or "any"
     values: tuple
     count: int | None  # None: not counted (terms OR'ed need a search of their own)
     url: str

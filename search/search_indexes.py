@@ -1,12 +1,35 @@
 """The search index of articles: what is searched, faceted and sorted."""
+from dataclasses import astuple, dataclass
+
 from haystack import indexes
 
 from archive.models import Article
 from search.fields import ChineseTextField, KeywordField, KeywordListField
 
-# Facets, declared once: URL parameter -> index field.
-FACET_FIELDS = {"source": "source", "topic": "topics", "region": "regions", "kind": "kind",
-                "issuer": "issuers", "cites": "cited", "deadline": "deadline", "month": "month"}
+
+@dataclass(frozen=True)
+class FacetFields:
+    """The exact-value fields of ArticleIndex that searches filter on and count.
+
+    The engine names them; the pages' facet table (discovery.facet_table) builds each
+    facet on one of them and adds what a reader sees.
+    """
+
+    source: str = "source"
+    topics: str = "topics"
+    regions: str = "regions"
+    kind: str = "kind"
+    issuers: str = "issuers"
+    cited: str = "cited"
+    deadline: str = "deadline"
+    month: str = "month"
+
+    def values(self) -> tuple[str, ...]:
+        """Return every field name, in declaration order."""
+        return astuple(self)
+
+
+FACET_FIELDS = FacetFields()
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
