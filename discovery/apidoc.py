@@ -1,5 +1,6 @@
 """The OpenAPI description of the search API and its siblings, as data for /api/openapi.json and /help/."""
 import json
+from typing import Any
 
 from discovery.cite_exports import CITE_LIMIT, MAX_MARKED
 from discovery.exports import BODY_COLUMN, COLUMNS, EXPORT_LIMIT
@@ -12,7 +13,7 @@ from discovery.state import DEFAULT_PER_PAGE, FACET_SORTS, PER_PAGE_CHOICES, SOR
 _LIST = {"type": "array", "items": {"type": "string", "maxLength": MAX_VALUE_CHARS}, "maxItems": MAX_VALUES}
 
 
-def _facet_parameter(spec: FacetSpec) -> dict:
+def _facet_parameter(spec: FacetSpec) -> dict[str, Any]:
     """Return the description of a facet's URL parameter: repeatable values, or one of its choices."""
     if spec.value_filter:
         return {"name": spec.param, "schema": _LIST, "style": "form", "explode": True, "description": spec.doc}
@@ -57,7 +58,7 @@ EXPORT_PARAMETERS = [
 ]
 
 
-def _parameters():
+def _parameters() -> list[dict[str, Any]]:
     return [{"in": "query", "required": False, **param} for param in PARAMETERS]
 
 
@@ -97,7 +98,7 @@ ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "fields":
     "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
 
 
-def openapi(server_url="/"):
+def openapi(server_url: str = "/") -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of /api/search, the exports and the feeds."""
     params = _parameters()
     bad = {"description": "Invalid parameters", "content": {"application/json": {"schema": ERROR}}}
@@ -154,6 +155,6 @@ def openapi(server_url="/"):
     }
 
 
-def openapi_text(server_url="/"):
+def openapi_text(server_url: str = "/") -> str:
     """Return the OpenAPI document as indented JSON text, for reading on the help page."""
     return json.dumps(openapi(server_url), ensure_ascii=False, indent=2)

@@ -1,5 +1,9 @@
 """The search form: one field per URL parameter, the URL being the whole state."""
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from haystack.forms import SearchForm
 
@@ -19,11 +23,11 @@ class MultiValueField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
-    def __init__(self, *, normalize=None, **kwargs):
+    def __init__(self, *, normalize: Callable[[str], str] | None = None, **kwargs: Any) -> None:
         self.normalize = normalize
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: str | list[str] | None) -> list[str]:
         if not value:
             return []
         if isinstance(value, str):
@@ -80,7 +84,7 @@ class ArchiveSearchForm(SearchForm):
     # "from" and "to" are Python keywords: map the URL names onto the fields.
     URL_ALIASES = {"from": "date_from", "to": "date_to"}
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
         if data is not None:
             data = data.copy()
             for url_name, field_name in self.URL_ALIASES.items():
@@ -88,7 +92,7 @@ class ArchiveSearchForm(SearchForm):
                     data.setlist(field_name, data.getlist(url_name))
         super().__init__(data, **kwargs)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
@@ -96,12 +100,12 @@ class ArchiveSearchForm(SearchForm):
                 "start": start.isoformat(), "end": end.isoformat()})
         return cleaned
 
-    def url_errors(self):
+    def url_errors(self) -> dict[str, list[str]]:
         """Return errors keyed by URL parameter name."""
         reverse = {v: k for k, v in self.URL_ALIASES.items()}
         return {reverse.get(name, name): [str(e) for e in errs] for name, errs in self.errors.items()}
 
-    def labelled_errors(self):
+    def labelled_errors(self) -> list[tuple[str, str, list[str]]]:
         """Return [(URL parameter, field label, messages)] for the page to show in words."""
         reverse = {v: k for k, v in self.URL_ALIASES.items()}
         return [(reverse.get(name, name), self.fields[name].label if name in self.fields else "",

@@ -1,6 +1,7 @@
 """Run a search for a SearchState and return plain values for pages, exports and the API."""
 import math
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +16,8 @@ from discovery.facet_table import BY_PARAM, DEADLINE, FACETS, MONTH, VALUE_FILTE
 from discovery.facets import page_facets
 from discovery.state import DEFAULT_PER_PAGE, SERVICE_SORTS, SearchState
 from search import spelling
+from search.spelling import Suggestion
+from search.synonyms import Added
 from search.indexing import backend
 
 PAGE_SIZE = DEFAULT_PER_PAGE
@@ -39,55 +42,55 @@ class SearchPage:
     month_counts: dict[str, int]  # "YYYY-MM" -> count in the current result set
     year_counts: dict[int, int]  # year -> count, without the date range (to switch years)
     today: date | None = None
-    terms: list = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
     fallback: bool = False
-    relaxed: dict = field(default_factory=dict)  # filter param -> hits without it ("q": query alone)
-    added: list = field(default_factory=list)  # search.synonyms.Added: words searched with synonyms
-    suggestions: list = field(default_factory=list)  # search.spelling.Suggestion, for few or no hits
+    relaxed: dict[str, int] = field(default_factory=dict)  # filter param -> hits without it ("q": query alone)
+    added: list[Added] = field(default_factory=list)  # words searched with synonyms
+    suggestions: list[Suggestion] = field(default_factory=list)  # for few or no hits
     bodiless: int = 0  # results without body text (found by title; not in the facet counts)
     sort_unavailable: bool = False  # source/title asked for a result set too large to order here
-    months_any_date: dict = field(default_factory=dict)  # "YYYY-MM" -> count without the date range
+    months_any_date: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" -> count without the date range
 
     @property
-    def page(self):
+    def page(self) -> int:
         return self.state.page
 
     @property
-    def per_page(self):
+    def per_page(self) -> int:
         return self.state.per_page
 
     @property
-    def num_pages(self):
+    def num_pages(self) -> int:
         return max(1, math.ceil(self.count / self.per_page))
 
     @property
-    def past_end(self):
+    def past_end(self) -> bool:
         """Return True when the page asked for lies beyond the last page of a non-empty result set."""
         return bool(self.count) and self.page > self.num_pages
 
     @property
-    def first_index(self):
+    def first_index(self) -> int:
         return (self.page - 1) * self.per_page + 1 if self.results else 0
 
     @property
-    def last_index(self):
+    def last_index(self) -> int:
         return self.first_index + len(self.results) - 1 if self.results else 0
 
     @property
-    def facets(self):
+    def facets(self) -> dict[str, list[dict[str, str | int | bool]]]:
         """Return {param: [{value, count, selected, url}]} for every facet of the table."""
         return {f.param: [v.as_dict() for v in f.values] for f in page_facets(self)}
 
     @property
-    def deadline_counts(self):
+    def deadline_counts(self) -> dict[str, int]:
         """Return {"open": n, "any": n}: results with a deadline not yet passed, and with any."""
         pairs = self.counts.get("deadline", [])
-        today = self.today.isoformat()
+        today = (self.today or timezone.localdate()).isoformat()
         return {"open": sum(n for value, n in pairs if value >= today),
                 "any": sum(n for _, n in pairs)}
 
 
-def deadline_values(choice, today):
+def deadline_values(choice: str, today: date) -> list[str]:
     """Return the indexed deadline values the deadline filter choice ("open", "any") keeps."""
     articles = Article.objects.with_body().exclude(deadline=None)
     if choice == "open":
@@ -96,7 +99,8 @@ def deadline_values(choice, today):
     return sorted(day.isoformat() for day in days)
 
 
-def build_queryset(state, *, today=None, facets=ALL_FACETS, dates=True, sort=True, bodiless="exclude"):
+def build_queryset(state: SearchState, *, today: date | None = None, facets: Iterable[str] = ALL_FACETS,
+                   dates: bool = True, sort: bool = True, bodiless: str = "exclude") -> SearchQuerySet:
     """Return the SearchQuerySet for state with the facets params requested.
 
     dates=False leaves the date range out (the month histogram is counted without it).
@@ -130,25 +134,26 @@ def build_queryset(state, *, today=None, facets=ALL_FACETS, dates=True, sort=Tru
     return sqs
 
 
-def _counts_by_param(facet_data, params):
+def _counts_by_param(facet_data: Mapping[str, Any], params: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
     """Return {param: [(value, count)]} from the backend's facet counts, keyed by index field."""
     fields = facet_data.get("fields", {})
     return {param: list(fields.get(BY_PARAM[param].index_field, [])) for param in params}
 
 
-def totals(state, *, params=(), today=None, dates=True):
+def totals(state: SearchState, *, params: Iterable[str] = (), today: date | None = None,
+           dates: bool = True) -> tuple[int, dict[str, list[tuple[str, int]]]]:
     """Return (result count, {param: [(value, count)]}) for state without fetching a page."""
     sqs = build_queryset(state, today=today, facets=params, dates=dates, sort=False)
     count = sqs.count()  # runs the query for one hit; the facet counts come with it
     return count, _counts_by_param(sqs.facet_counts(), params)
 
 
-def count_for(state, *, today=None):
+def count_for(state: SearchState, *, today: date | None = None) -> int:
     """Return the number of results for state."""
     return totals(state, today=today)[0]
 
 
-def run_search(state, *, today=None):
+def run_search(state: SearchState, *, today: date | None = None) -> SearchPage:
     """Return the SearchPage for state from one evaluation of the query: results, facets, histogram."""
     today = today or timezone.localdate()
     sqs = build_queryset(state, today=today, bodiless="aside")
@@ -181,7 +186,7 @@ def run_search(state, *, today=None):
     )
 
 
-def _page_pks(sqs, state):
+def _page_pks(sqs: SearchQuerySet, state: SearchState) -> tuple[list[int], int, bool]:
     """Return (pks of the page, result count, sort_unavailable) from the one evaluation of sqs."""
     start, size = (state.page - 1) * state.per_page, state.per_page
     if state.effective_sort not in SERVICE_SORTS:
@@ -195,7 +200,7 @@ def _page_pks(sqs, state):
     return ordered_pks(hits, state.effective_sort)[start:start + size], count, False
 
 
-def ordered_pks(hits, sort):
+def ordered_pks(hits: Sequence[Any], sort: str) -> list[int]:
     """Return the pks of hits (newest first) stably ordered by source name or by title."""
     pks = [int(hit.pk) for hit in hits]
     if sort == "source":
@@ -206,7 +211,7 @@ def ordered_pks(hits, sort):
     return sorted(pks, key=lambda pk: names.get(pk, ""))
 
 
-def relaxed_counts(relaxed):
+def relaxed_counts(relaxed: Mapping[str, int]) -> dict[str, int]:
     """Return {param or "dates" or "q": hits with that filter dropped} from the backend's counts."""
     by_field = {spec.index_field: spec.param for spec in FACETS}
     out = {by_field.get(name, name): n for name, n in relaxed.items()}
@@ -215,12 +220,12 @@ def relaxed_counts(relaxed):
     return out
 
 
-def parse_terms(q):
+def parse_terms(q: str) -> list[str]:
     """Return the terms a query string searches for (what snippets mark)."""
     return backend().parse_query(q).terms
 
 
-def load_articles(pks, *, defer=("raw",)):
+def load_articles(pks: Sequence[int], *, defer: Iterable[str] = ("raw",)) -> list[Article]:
     """Return the articles with these pks in that order, skipping any deleted since indexing.
 
     The verbatim record (raw) is left unread unless defer says otherwise: no page shows it.
@@ -230,13 +235,14 @@ def load_articles(pks, *, defer=("raw",)):
     return [articles[pk] for pk in pks if pk in articles]
 
 
-def result_ids(state, *, limit, today=None) -> list[int]:
+def result_ids(state: SearchState, *, limit: int, today: date | None = None) -> list[int]:
     """Return the pks of the first limit results of state, in result order, from one search."""
     sqs = build_queryset(state, today=today, facets=()).values_list("pk", flat=True)
     return [int(pk) for pk in sqs[:limit]]
 
 
-def iter_articles(state, *, limit, today=None, chunk=500):
+def iter_articles(state: SearchState, *, limit: int, today: date | None = None,
+                  chunk: int = 500) -> Iterator[Article]:
     """Yield the articles of the whole result set in result order, at most limit of them.
 
     The engine is asked once for every id (searching again per chunk redid the
@@ -247,11 +253,11 @@ def iter_articles(state, *, limit, today=None, chunk=500):
         yield from load_articles(pks[start:start + chunk])
 
 
-def result_items(pks, terms):
+def result_items(pks: Sequence[int], terms: Sequence[str]) -> list[dict[str, Any]]:
     return [result_item(article, terms) for article in load_articles(pks)]
 
 
-def result_item(article, terms):
+def result_item(article: Article, terms: Sequence[str]) -> dict[str, Any]:
     """Return the API/page representation of one article hit."""
     return {
         "id": article.pk,
