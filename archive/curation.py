@@ -15,7 +15,7 @@ from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from archive.models import Article, ArticleTopic, Source, StatusValue, Topic, TopicExclusion
+from archive.models import Article, ArticleTopic, Source, Choice, Topic, TopicExclusion
 from archive.tagging import match_topics
 from archive.index_port import articles_changed
 
@@ -55,7 +55,7 @@ def _touch(ids: list[int], now: datetime) -> None:
         Article.objects.filter(pk__in=ids).update(updated_at=now)
 
 
-def set_status(articles: QuerySet, status: StatusValue, *, user: AbstractBaseUser | None = None,
+def set_status(articles: QuerySet, status: Choice, *, user: AbstractBaseUser | None = None,
                reason: str = "") -> int:
     """Give articles status (leaving no duplicate link behind); return how many changed."""
     changed = 0

@@ -26,7 +26,7 @@ from simple_history.utils import bulk_update_with_history
 
 from archive.curation import write_lock
 from archive.index_port import articles_changed
-from archive.models import Article, NotDuplicate, StatusValue
+from archive.models import Article, NotDuplicate, Choice
 
 SHINGLE = 5          # characters per shingle
 SKETCH_SIZE = 64     # smallest shingle hashes kept per text
@@ -279,7 +279,7 @@ def unmerge(articles: QuerySet, *, user: AbstractBaseUser | None = None, reason:
     return len(objs)
 
 
-def previous_status(article: Article) -> StatusValue:
+def previous_status(article: Article) -> Choice:
     """Return the last status article had that was not "duplicate" (published if none)."""
     earlier = (article.history.exclude(status=Article.Status.DUPLICATE)
                .order_by("-history_date", "-history_id").values_list("status", flat=True).first())

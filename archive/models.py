@@ -88,8 +88,9 @@ class ImportBatch(models.Model):
         return f"#{self.pk} {self.started_at:%Y-%m-%d %H:%M}"
 
 
-# An Article.Status member: a str at run time, a (value, label) tuple to mypy without Django's stubs.
-StatusValue = Any
+# A TextChoices member (Article.Status, Source.Kind): a str at run time, a (value, label) tuple to mypy
+# without Django's stubs.
+Choice = Any
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -1,11 +1,13 @@
 """Split plain-text pages (newspaper digests, roundups, scraped articles) into story records."""
 import datetime
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from archive.ingest.datelines import find_dateline
 from archive.ingest.dates import HEADER_RE
-from archive.ingest.roundups import find_roundup, is_paragraph
+from archive.ingest.roundups import Roundup, find_roundup, is_paragraph
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,9 @@ _FALLBACK_TITLE_MAX = 40
 _SIDEBAR_PAIRS = 3
 
 
-def make_story(*, title, body, date, source, raw, outlet="", year=None, regions=(), url="", fmt="text"):
+def make_story(*, title: str, body: Sequence[str], date: object, source: str, raw: object, outlet: str = "",
+               year: int | None = None, regions: Iterable[str] = (), url: str = "",
+               fmt: str = "text") -> dict[str, Any]:
     """Return a story record: what a page reader found for one article, raw text kept verbatim."""
     return {
         "title": title, "content": "\n".join(body), "date": date or None, "source": source,
@@ -39,7 +43,7 @@ def make_story(*, title, body, date, source, raw, outlet="", year=None, regions=
     }
 
 
-def _split_headline(lines):
+def _split_headline(lines: Iterable[str]) -> tuple[str, list[str]]:
     """Return the title and body lines of a story: the last leading headline is its title."""
     lines = [line.strip() for line in lines if line.strip()]
     count = 0
@@ -52,7 +56,7 @@ def _split_headline(lines):
     return first_sentence[:_FALLBACK_TITLE_MAX], lines
 
 
-def _drop_sidebar(lines):
+def _drop_sidebar(lines: list[str]) -> list[str]:
     """Cut the tail of unrelated headlines that starts where 3 (line, bare date) pairs do."""
     window = 2 * _SIDEBAR_PAIRS
     for start in range(len(lines) - window + 1):
@@ -62,12 +66,14 @@ def _drop_sidebar(lines):
     return lines
 
 
-def _digest(lines, closers, *, year, source, page_date):
+def _digest(lines: list[str], closers: Iterable[int], *, year: int | None, source: str | None,
+            page_date: str | None) -> list[dict[str, Any]]:
     """Return the stories of a page whose stories each end with a source line."""
     stories = []
     start = 0
     for end in closers:
         closer = SOURCE_LINE_RE.fullmatch(lines[end].strip())
+        assert closer is not None  # closers are the lines it matches
         title, body = _split_headline(lines[start:end])
         stories.append(make_story(
             title=title, body=body, date=closer["date"], source=closer["paper"],
@@ -78,13 +84,14 @@ def _digest(lines, closers, *, year, source, page_date):
         # The tail has no source line: it takes the page's source and date, else the last story's date.
         title, body = _split_headline(lines[start:])
         stories.append(make_story(
-            title=title, body=body, date=page_date or closer["date"], source=source or "",
+            title=title, body=body, date=page_date or (closer["date"] if closer else None), source=source or "",
             year=year, raw="".join(lines[start:]),
         ))
     return stories
 
 
-def _roundup_stories(lines, kept, roundup, *, title, year, source, page_date):
+def _roundup_stories(lines: list[str], kept: list[tuple[int, str]], roundup: Roundup, *, title: str,
+                     year: int | None, source: str, page_date: str | None) -> list[dict[str, Any]]:
     """Return the article before a roundup (when it has text) and one story per brief."""
     body = [line for _, line in kept[1:]]
     stories = []
@@ -107,7 +114,8 @@ def _roundup_stories(lines, kept, roundup, *, title, year, source, page_date):
     return stories
 
 
-def split_page(text, *, year=None, source=None, date: datetime.date | None = None):
+def split_page(text: str, *, year: int | None = None, source: str | None = None,
+               date: datetime.date | None = None) -> list[RawRecord]:
     """Return the stories of a plain-text page as RawRecords of story dicts.
 
     A page's date is date when given, else its header line's, else the
