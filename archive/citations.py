@@ -1,8 +1,9 @@
 """How to cite an article: a GB/T 7714-2015 reference, BibTeX and RIS (pure)."""
 import re
 from dataclasses import dataclass
+from datetime import date
 
-from archive.models import Source
+from archive.models import Article, Source
 
 MAX_AUTHORS = 3  # GB/T 7714-2015 8.1.2: list three, then "等"
 _MARKER_RE = re.compile(r"^(?:【[^】]*】\s*)+")
@@ -18,23 +19,23 @@ ARCHIVE_NAME = "长三角科技政策资讯库"
 class Reference:
     """The facts a citation needs, read once from an article."""
 
-    authors: list
+    authors: list[str]
     title: str
     doc_number: str
-    published: object  # date
-    accessed: object  # date
+    published: date
+    accessed: date
     url: str
     newspaper: str  # set when the article is a newspaper story without a web address
     source: str
-    topics: list
+    topics: list[str]
     record_id: int
 
 
-def _line(text):
+def _line(text: str | None) -> str:
     return _SPACE_RE.sub(" ", text or "").strip()
 
 
-def reference(article, *, accessed, permalink):
+def reference(article: Article, *, accessed: date, permalink: str) -> Reference:
     """Return the Reference of an article: a notice is authored by its issuing bodies, else its source.
 
     A newspaper story has no known author: the paper is where it appeared, not who wrote it,
@@ -57,7 +58,7 @@ def reference(article, *, accessed, permalink):
     )
 
 
-def gbt7714(ref):
+def gbt7714(ref: Reference) -> str:
     """Return the GB/T 7714-2015 reference: 作者. 题名[EB/OL]. (发布日期)[引用日期]. URL."""
     authors = ref.authors[:MAX_AUTHORS]
     author_text = ", ".join(authors) + (", 等" if len(ref.authors) > MAX_AUTHORS else "")
@@ -68,11 +69,11 @@ def gbt7714(ref):
             f"[{ref.accessed.isoformat()}]. {ref.url}.")
 
 
-def _bibtex(text):
+def _bibtex(text: str) -> str:
     return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group()], _line(text))
 
 
-def bibtex(ref):
+def bibtex(ref: Reference) -> str:
     """Return a BibTeX entry (@article for a newspaper story, else @misc); corporate authors are braced."""
     fields = [("author", " and ".join("{" + _bibtex(a) + "}" for a in ref.authors))] if ref.authors else []
     fields += [
@@ -96,11 +97,11 @@ def bibtex(ref):
     return f"@{entry}{{yrd{ref.record_id}_{ref.published.year},\n{body}\n}}\n"
 
 
-def _ris_date(day):
+def _ris_date(day: date) -> str:
     return day.strftime("%Y/%m/%d/")
 
 
-def ris(ref):
+def ris(ref: Reference) -> str:
     """Return a RIS record (one "TAG  - value" per line, CRLF, ending with ER)."""
     lines = [("TY", "NEWS" if ref.newspaper else "ELEC")]
     lines += [("AU", a) for a in ref.authors]

@@ -5,13 +5,17 @@ one batch of history records and one batch queued for the index. They send no
 model signals, so the index update is queued here, explicitly.
 """
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections, router, transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from archive.models import Article, ArticleTopic, Topic, TopicExclusion
+from archive.models import Article, ArticleTopic, Source, Choice, Topic, TopicExclusion
 from archive.tagging import match_topics
 from archive.index_port import articles_changed
 
@@ -20,7 +24,7 @@ EDITOR = ArticleTopic.Origin.EDITOR
 AUTO = ArticleTopic.Origin.AUTO
 
 
-def write_lock(model=Article, pk=None):
+def write_lock(model: type[Model] = Article, pk: int | None = None) -> None:
     """Start the transaction's write before any read, so concurrent saves wait their turn.
 
     SQLite has one writer at a time, and a transaction that read before another
@@ -38,20 +42,21 @@ def write_lock(model=Article, pk=None):
         queryset.update(**{pk_name: F(pk_name)})  # changes nothing; takes the database's write lock
 
 
-def chunks(queryset, size=CHUNK):
+def chunks(queryset: QuerySet, size: int = CHUNK) -> Iterator[list[int]]:
     """Yield the primary keys of queryset in lists of at most size, in key order."""
     ids = list(queryset.order_by("pk").values_list("pk", flat=True).distinct())
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
 
 
-def _touch(ids, now):
+def _touch(ids: list[int], now: datetime) -> None:
     """Mark articles changed (a rebuild replays what changed while it ran)."""
     if ids:
         Article.objects.filter(pk__in=ids).update(updated_at=now)
 
 
-def set_status(articles, status, *, user=None, reason=""):
+def set_status(articles: QuerySet, status: Choice, *, user: AbstractBaseUser | None = None,
+               reason: str = "") -> int:
     """Give articles status (leaving no duplicate link behind); return how many changed."""
     changed = 0
     with transaction.atomic():
@@ -70,7 +75,7 @@ def set_status(articles, status, *, user=None, reason=""):
     return changed
 
 
-def add_topic(articles, topic, *, user=None):
+def add_topic(articles: QuerySet, topic: Topic, *, user: AbstractBaseUser | None = None) -> int:
     """Assign topic to articles as an editor's choice; return how many gained it.
 
     Pairs the rules had set become the editor's, so re-tagging keeps them; an
@@ -101,7 +106,7 @@ def add_topic(articles, topic, *, user=None):
     return added
 
 
-def remove_topic(articles, topic, *, user=None):
+def remove_topic(articles: QuerySet, topic: Topic, *, user: AbstractBaseUser | None = None) -> int:
     """Remove topic from articles by hand, for good; return how many lost it.
 
     Every article given is excluded from the topic, tagged or not: automatic
@@ -124,14 +129,15 @@ def remove_topic(articles, topic, *, user=None):
     return removed
 
 
-def _delete_pairs(pairs, *, user, reason):
+def _delete_pairs(pairs: Iterable[ArticleTopic], *, user: AbstractBaseUser | None, reason: str) -> None:
     for pair in pairs:  # one by one: each deletion is recorded in the history with its editor
         pair._history_user = user
         pair._change_reason = reason
         pair.delete()
 
 
-def change_topics(article, *, added=(), removed=(), user=None):
+def change_topics(article: Article, *, added: Iterable[int] = (), removed: Iterable[int] = (),
+                  user: AbstractBaseUser | None = None) -> bool:
     """Apply an editor's topic changes to one article; return True if anything changed."""
     added, removed = set(added) - set(removed), set(removed) - set(added)
     if not added and not removed:
@@ -153,7 +159,8 @@ def change_topics(article, *, added=(), removed=(), user=None):
     return True
 
 
-def retag(articles, *, rules=None, user=None):
+def retag(articles: QuerySet, *, rules: dict[int, list[str]] | None = None,
+          user: AbstractBaseUser | None = None) -> tuple[int, int]:
     """Re-run automatic tagging on articles; return (pairs added, pairs removed).
 
     rules maps topic ids to keywords (default: every topic's rules); only those
@@ -167,7 +174,7 @@ def retag(articles, *, rules=None, user=None):
         write_lock()
         for ids in chunks(articles):
             now = timezone.now()
-            current = defaultdict(dict)
+            current: defaultdict[int, dict[int, Any]] = defaultdict(dict)
             for pair in ArticleTopic.objects.filter(article_id__in=ids, topic_id__in=rules):
                 current[pair.article_id][pair.topic_id] = pair
             excluded = set(TopicExclusion.objects.filter(article_id__in=ids, topic_id__in=rules)
@@ -189,12 +196,12 @@ def retag(articles, *, rules=None, user=None):
     return added, removed
 
 
-def retag_topic(topic, *, user=None):
+def retag_topic(topic: Topic, *, user: AbstractBaseUser | None = None) -> tuple[int, int]:
     """Re-run one topic's keyword rules over the whole archive; return (added, removed)."""
     return retag(Article.objects.all(), rules={topic.pk: topic.keywords}, user=user)
 
 
-def reindex_related(*, source=None, topic=None):
+def reindex_related(*, source: Source | None = None, topic: Topic | None = None) -> None:
     """Queue the articles whose index documents show a source's or topic's name."""
     if source is not None:
         queryset = Article.objects.filter(source=source)

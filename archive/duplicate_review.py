@@ -8,6 +8,7 @@ document number or deadline, nothing is checked for merging by default and
 the differences are marked. Pure: article-like objects in, plain values out.
 """
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -15,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from archive.merging import normalize
+from archive.models import Article
 
 COMPARED = {
     "title": _("标题"),
@@ -42,18 +44,18 @@ class Review:
     preselect: bool  # whether the kept article and the others are chosen by default
 
     @property
-    def differing_labels(self):
+    def differing_labels(self) -> list[str]:
         return [COMPARED[name] for name in self.differing]
 
 
-def _key(name, value):
+def _key(name: str, value: object) -> object:
     """Return what counts when comparing a field: titles and numbers without punctuation or spacing."""
     if value in (None, ""):
         return None  # unknown is not a difference: a reprint may leave out the number
     return normalize(value) if isinstance(value, str) else value
 
 
-def differing_fields(articles) -> list:
+def differing_fields(articles: Sequence[Article]) -> list[str]:
     """Return the COMPARED fields on which two members have different known values."""
     names = []
     for name in COMPARED:
@@ -74,7 +76,7 @@ def mark_differences(text: str, reference: str) -> SafeString:
     return mark_safe("".join(out))
 
 
-def review(articles, keep, *, exact: bool) -> Review:
+def review(articles: Sequence[Article], keep: Article, *, exact: bool) -> Review:
     """Return how to show a group: its rows, what differs, and whether keep and the others are pre-chosen."""
     differing = differing_fields(articles)
     preselect = exact or not differing

@@ -11,11 +11,14 @@ and count as one story when most of the shorter text is in the longer one.
 """
 import heapq
 import unicodedata
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +26,7 @@ from simple_history.utils import bulk_update_with_history
 
 from archive.curation import write_lock
 from archive.index_port import articles_changed
-from archive.models import Article, NotDuplicate
+from archive.models import Article, NotDuplicate, Choice
 
 SHINGLE = 5          # characters per shingle
 SKETCH_SIZE = 64     # smallest shingle hashes kept per text
@@ -59,29 +62,29 @@ class Candidate:
 class Group:
     """Articles that look like one story, and why."""
 
-    ids: list
-    reasons: set = field(default_factory=set)
+    ids: list[int]
+    reasons: set[str] = field(default_factory=set)
     similarity: float = 0.0  # best text containment seen in the group, 0 when not by text
     exact: bool = True  # every member reached by the same canonical URL or body hash: copies of one record
 
 
-def normalize(text):
+def normalize(text: str) -> str:
     """Return text folded (NFKC, case) with only letters and digits kept."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
 
 
-def shingles(text):
+def shingles(text: str) -> set[int]:
     """Return the set of hashed SHINGLE-character pieces of normalized text."""
     text = normalize(text)[:TEXT_CHARS]
     return {hash(text[i:i + SHINGLE]) for i in range(max(len(text) - SHINGLE + 1, 0))}
 
 
-def sketch(pieces):
+def sketch(pieces: Iterable[int]) -> list[int]:
     """Return the SKETCH_SIZE smallest values of a shingle set."""
     return heapq.nsmallest(SKETCH_SIZE, pieces)
 
 
-def containment(a, b):
+def containment(a: set[int], b: set[int]) -> float:
     """Return the share of the smaller set found in the larger one (0 for empty sets)."""
     if not a or not b:
         return 0.0
@@ -89,7 +92,8 @@ def containment(a, b):
     return len(small & large) / len(small)
 
 
-def find_groups(candidates, *, distinct=frozenset()):
+def find_groups(candidates: Sequence[Candidate], *,
+                distinct: Collection[tuple[int, int]] = frozenset()) -> list[Group]:
     """Return Groups of two or more candidates that look like one story, newest first.
 
     Candidates sharing a URL, a content hash, or a normalized title on one date
@@ -98,15 +102,15 @@ def find_groups(candidates, *, distinct=frozenset()):
     linked, though a third article like both can still bring them together.
     """
     parent = {c.id: c.id for c in candidates}
-    reasons, similarity, exact = {}, {}, {}
+    reasons, similarity, exact = {}, {}, {}  # by group root: why, best containment, exact
 
-    def root(x):
+    def root(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def join(a, b, reason, score=0.0):
+    def join(a: int, b: int, reason: str, score: float = 0.0) -> None:
         if (min(a, b), max(a, b)) in distinct:
             return
         ra, rb = root(a), root(b)
@@ -118,8 +122,8 @@ def find_groups(candidates, *, distinct=frozenset()):
         reasons[key] = reasons.pop(ra, set()) | reasons.pop(rb, set()) | {reason}
         similarity[key] = max(similarity.pop(ra, 0.0), similarity.pop(rb, 0.0), score)
 
-    def join_by(key_of, reason):
-        buckets = {}
+    def join_by(key_of: Callable[[Candidate], Any], reason: str) -> None:
+        buckets: dict[Any, list[int]] = {}
         for c in candidates:
             key = key_of(c)
             if key:
@@ -135,7 +139,7 @@ def find_groups(candidates, *, distinct=frozenset()):
     for a, b, score in near_text_pairs(candidates):
         join(a, b, "text", score)
 
-    members = {}
+    members: dict[int, list[Candidate]] = {}
     for c in candidates:
         members.setdefault(root(c.id), []).append(c)
     groups = []
@@ -149,16 +153,17 @@ def find_groups(candidates, *, distinct=frozenset()):
     return groups
 
 
-def near_text_pairs(candidates):
+def near_text_pairs(candidates: Iterable[Candidate]) -> Iterator[tuple[int, int, float]]:
     """Yield (id, id, containment) for candidates whose texts are near-identical."""
-    pieces, index = {}, {}
+    pieces: dict[int, set[int]] = {}
+    index: dict[int, list[int]] = {}
     for c in candidates:
         if c.is_empty or len(normalize(c.text)) < MIN_CHARS:
             continue
         pieces[c.id] = shingles(c.text)
         for value in sketch(pieces[c.id]):
             index.setdefault(value, []).append(c.id)
-    shared = {}
+    shared: dict[tuple[int, int], int] = {}
     for ids in index.values():
         if len(ids) > 50:  # boilerplate shared by many articles says nothing
             continue
@@ -172,7 +177,7 @@ def near_text_pairs(candidates):
                 yield a, b, round(score, 3)
 
 
-def suggested_keep(articles):
+def suggested_keep(articles: Iterable[Article]) -> Article:
     """Return the article to keep from a group: published, with text, first out, not a reprint, first in."""
     return min(articles, key=lambda a: (a.status != Article.Status.PUBLISHED, a.is_empty, a.published,
                                         bool(a.original_outlet), a.pk))
@@ -180,7 +185,7 @@ def suggested_keep(articles):
 
 # -- database -------------------------------------------------------------
 
-def candidates_for(queryset):
+def candidates_for(queryset: QuerySet) -> list[Candidate]:
     """Return Candidates for the articles of queryset (only the leading text is read)."""
     rows = queryset.annotate(lead=Substr("body", 1, TEXT_CHARS)).values_list(
         "pk", "title", "published", "url", "content_hash", "lead", "is_empty")
@@ -189,7 +194,8 @@ def candidates_for(queryset):
             for pk, title, published, url, content_hash, lead, is_empty in rows]
 
 
-def duplicate_groups(*, date_from=None, date_to=None, window=TEXT_WINDOW):
+def duplicate_groups(*, date_from: date | None = None, date_to: date | None = None,
+                     window: int = TEXT_WINDOW) -> tuple[list[Group], int]:
     """Return (groups, compared): groups of published articles of a period that look like one story.
 
     URL, content hash and title-and-date matches are found in the database over
@@ -203,7 +209,7 @@ def duplicate_groups(*, date_from=None, date_to=None, window=TEXT_WINDOW):
         period = period.filter(published__lte=date_to)
     newest = set(period.order_by("-published", "-pk").values_list("pk", flat=True)[:window])
 
-    def shared(queryset, *fields):
+    def shared(queryset: QuerySet, *fields: str) -> QuerySet:
         return queryset.values(*fields).annotate(n=Count("pk")).filter(n__gt=1).values_list(*fields)
 
     exact = set(period.filter(Q(url__in=shared(period.exclude(url=""), "url"))
@@ -218,7 +224,7 @@ def duplicate_groups(*, date_from=None, date_to=None, window=TEXT_WINDOW):
     return find_groups(candidates_for(period.filter(pk__in=ids)), distinct=distinct), len(newest)
 
 
-def mark_distinct(ids, *, user=None):
+def mark_distinct(ids: Iterable[int], *, user: AbstractBaseUser | None = None) -> int:
     """Record that the articles ids are not duplicates of each other; return pairs recorded."""
     ids = sorted(set(ids))
     pairs = [NotDuplicate(first_id=a, second_id=b, decided_by=user)
@@ -231,7 +237,8 @@ class MergeError(ValueError):
     pass
 
 
-def merge(keep, others, *, user=None, reason="merge"):
+def merge(keep: Article, others: Iterable[Article | int], *, user: AbstractBaseUser | None = None,
+          reason: str = "merge") -> int:
     """Mark others as duplicates of keep (and what was merged into them); return how many.
 
     They leave the search index on commit, and their pages redirect to keep.
@@ -256,7 +263,7 @@ def merge(keep, others, *, user=None, reason="merge"):
     return len(objs)
 
 
-def unmerge(articles, *, user=None, reason="unmerge"):
+def unmerge(articles: QuerySet, *, user: AbstractBaseUser | None = None, reason: str = "unmerge") -> int:
     """Undo merges: give duplicates back the status they had before; return how many."""
 
     with transaction.atomic():
@@ -272,7 +279,7 @@ def unmerge(articles, *, user=None, reason="unmerge"):
     return len(objs)
 
 
-def previous_status(article):
+def previous_status(article: Article) -> Choice:
     """Return the last status article had that was not "duplicate" (published if none)."""
     earlier = (article.history.exclude(status=Article.Status.DUPLICATE)
                .order_by("-history_date", "-history_id").values_list("status", flat=True).first())

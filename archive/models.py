@@ -1,4 +1,6 @@
 """The archive's records: sources, topics, articles and import batches."""
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -29,10 +31,10 @@ class Source(models.Model):
         verbose_name = _("来源")
         verbose_name_plural = _("来源")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("discovery:search") + "?" + _query("source", self.name)
 
 
@@ -51,14 +53,14 @@ class Topic(models.Model):
         verbose_name = _("主题")
         verbose_name_plural = _("主题")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("discovery:search") + "?" + _query("topic", self.name)
 
     @property
-    def keywords(self):
+    def keywords(self) -> list[str]:
         return [line.strip() for line in self.rules.splitlines() if line.strip()]
 
 
@@ -82,16 +84,21 @@ class ImportBatch(models.Model):
         verbose_name = _("导入批次")
         verbose_name_plural = _("导入批次")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.pk} {self.started_at:%Y-%m-%d %H:%M}"
 
 
+# A TextChoices member (Article.Status, Source.Kind): a str at run time, a (value, label) tuple to mypy
+# without Django's stubs.
+Choice = Any
+
+
 class ArticleQuerySet(models.QuerySet):
-    def searchable(self):
+    def searchable(self) -> "ArticleQuerySet":
         """Return the articles that belong in the search index (those without body text by their title)."""
         return self.filter(status=Article.Status.PUBLISHED)
 
-    def with_body(self):
+    def with_body(self) -> "ArticleQuerySet":
         """Return the searchable articles that have body text: what facets, exports and browsing show."""
         return self.searchable().filter(is_empty=False)
 
@@ -143,30 +150,30 @@ class Article(models.Model):
         verbose_name_plural = _("文章")
         indexes = [models.Index(fields=["source", "published"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("discovery:article", args=[self.pk])
 
     @property
-    def paragraphs(self):
+    def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n\n") if p.strip()]
 
     @property
-    def safe_url(self):
+    def safe_url(self) -> str:
         """Return the original URL when it is http(s), else "": only those are shown as links."""
         return self.url if self.url.lower().startswith(("http://", "https://")) else ""
 
     @property
-    def region_list(self):
+    def region_list(self) -> list[str]:
         return self.regions.split()
 
     @property
-    def is_searchable(self):
+    def is_searchable(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.is_empty
 
-    def kept_article(self):
+    def kept_article(self) -> "Article":
         """Return the article this one was merged into (following chains), or itself."""
         article, seen = self, {self.pk}
         while article.status == self.Status.DUPLICATE and article.duplicate_of_id not in (None, *seen):
@@ -196,7 +203,7 @@ class ArticleTopic(models.Model):
         verbose_name = _("文章主题")
         verbose_name_plural = _("文章主题")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article_id}:{self.topic}"
 
 
@@ -214,12 +221,12 @@ class TopicExclusion(models.Model):
         verbose_name = _("手动移除的主题")
         verbose_name_plural = _("手动移除的主题")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article_id}:-{self.topic}"
 
 
 class SynonymGroupQuerySet(models.QuerySet):
-    def active(self):
+    def active(self) -> "SynonymGroupQuerySet":
         return self.filter(active=True)
 
 
@@ -239,11 +246,11 @@ class SynonymGroup(models.Model):
         verbose_name = _("同义词组")
         verbose_name_plural = _("同义词组")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return " ⇄ ".join(self.term_list)
 
     @property
-    def term_list(self):
+    def term_list(self) -> list[str]:
         """Return the group's terms, one per line, blanks and repeats dropped."""
         return list(dict.fromkeys(line.strip() for line in self.terms.splitlines() if line.strip()))
 
@@ -264,11 +271,11 @@ class NotDuplicate(models.Model):
         verbose_name = _("非重复判定")
         verbose_name_plural = _("非重复判定")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.first_id}≠{self.second_id}"
 
 
-def _query(name, value):
+def _query(name: str, value: str) -> str:
     from django.utils.http import urlencode
 
     return urlencode({name: value})

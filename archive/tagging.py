@@ -1,10 +1,14 @@
 """Automatic topic tagging from keyword rules (pure)."""
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import TypeVar
+
+Key = TypeVar("Key")
 
 
 @lru_cache(maxsize=1024)
-def _keyword_re(keyword):
+def _keyword_re(keyword: str) -> re.Pattern[str]:
     """Return a pattern for keyword; Latin keywords match whole words only (AI, not "said")."""
     escaped = re.escape(keyword.lower())
     if keyword.isascii():
@@ -12,7 +16,7 @@ def _keyword_re(keyword):
     return re.compile(escaped)
 
 
-def match_topics(*, title, body, rules):
+def match_topics(*, title: str, body: str, rules: Mapping[Key, Iterable[str]]) -> list[Key]:
     """Return the topic keys whose keywords the article is about.
 
     rules maps a topic key to its keywords. A topic matches when a keyword

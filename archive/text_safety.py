@@ -9,6 +9,7 @@ call xml_text()/xml_value() on whatever they emit, whatever is stored.
 All functions are pure.
 """
 import re
+from collections.abc import Callable
 from typing import Any
 
 # C0 controls except tab, LF, CR; DEL; C1 controls; lone surrogates; the two non-characters XML forbids.
@@ -27,7 +28,7 @@ def xml_text(text: str) -> str:
     return _XML_RE.sub("", text)
 
 
-def _walk(value: Any, clean) -> Any:
+def _walk(value: Any, clean: Callable[[str], str]) -> Any:
     if isinstance(value, str):
         return clean(value)
     if isinstance(value, dict):

@@ -7,11 +7,13 @@ get 'unsafe-inline' for styles; scripts stay 'self' everywhere.
 """
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 
 class ArchiveCSPMiddleware(CSPMiddleware):
-    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+    def get_policy_parts(self, request: HttpRequest, response: HttpResponse,
+                         report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if request.path_info.startswith(reverse("admin:index")):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}

@@ -32,7 +32,7 @@ def env_list(name: str, default: str = "") -> list:
     return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
 
 
-def env_proxy_header(name: str = "SECURE_PROXY_SSL_HEADER"):
+def env_proxy_header(name: str = "SECURE_PROXY_SSL_HEADER") -> tuple[str, str] | None:
     """Return Django's SECURE_PROXY_SSL_HEADER from "HTTP_X_FORWARDED_PROTO,https", or None when unset."""
     parts = env_list(name)
     if not parts:

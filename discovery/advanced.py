@@ -1,7 +1,12 @@
 """The advanced search form: fields that write the query syntax of the search box (pure but the form)."""
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from discovery.facet_table import BY_PARAM
 from discovery.forms import MAX_QUERY, ArchiveSearchForm
 from discovery.state import SearchState
 
@@ -43,9 +48,10 @@ class AdvancedSearchForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label=_("截止日期"),
                               widget=forms.DateInput(attrs={"type": "date"}))
-    source = forms.MultipleChoiceField(required=False, label=_("来源"), widget=forms.CheckboxSelectMultiple)
+    source = forms.MultipleChoiceField(required=False, label=BY_PARAM["source"].label,
+                                       widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, data=None, *, sources=(), **kwargs):
+    def __init__(self, data: QueryDict | None = None, *, sources: Iterable[str] = (), **kwargs: Any) -> None:
         if data is not None:
             data = data.copy()
             for url_name, field_name in ArchiveSearchForm.URL_ALIASES.items():
@@ -54,14 +60,14 @@ class AdvancedSearchForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["source"].choices = [(name, name) for name in sources]
 
-    def add_prefix(self, field_name):
+    def add_prefix(self, field_name: str) -> str:
         return {v: k for k, v in ArchiveSearchForm.URL_ALIASES.items()}.get(field_name, field_name)
 
     @property
     def submitted(self) -> bool:
         return self.is_bound and any(self.data.get(name) for name in self.fields)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:

@@ -1,8 +1,10 @@
 """The OpenAPI description of the search API and its siblings, as data for /api/openapi.json and /help/."""
 import json
+from typing import Any
 
 from discovery.cite_exports import CITE_LIMIT, MAX_MARKED
 from discovery.exports import BODY_COLUMN, COLUMNS, EXPORT_LIMIT
+from discovery.facet_table import CHOICE_FILTERS, FACETS, VALUE_FILTERS, FacetSpec
 from discovery.forms import MAX_PAGE, MAX_QUERY, MAX_VALUE_CHARS, MAX_VALUES
 from discovery.service import SERVICE_SORT_LIMIT
 from discovery.state import DEFAULT_PER_PAGE, FACET_SORTS, PER_PAGE_CHOICES, SORTS
@@ -11,26 +13,23 @@ from discovery.state import DEFAULT_PER_PAGE, FACET_SORTS, PER_PAGE_CHOICES, SOR
 _LIST = {"type": "array", "items": {"type": "string", "maxLength": MAX_VALUE_CHARS}, "maxItems": MAX_VALUES}
 
 
-def _repeatable(name, description):
-    return {"name": name, "schema": _LIST, "style": "form", "explode": True, "description": description}
+def _facet_parameter(spec: FacetSpec) -> dict[str, Any]:
+    """Return the description of a facet's URL parameter: repeatable values, or one of its choices."""
+    if spec.value_filter:
+        return {"name": spec.param, "schema": _LIST, "style": "form", "explode": True, "description": spec.doc}
+    return {"name": spec.param, "schema": {"type": "string", "enum": list(spec.value_labels)}, "description": spec.doc}
 
 
 PARAMETERS = [
     {"name": "q", "schema": {"type": "string", "maxLength": MAX_QUERY}, "description": (
         'Query: words (all must match), "exact phrase", OR, -exclude, title:word. '
         "Unparseable input is retried as plain words (query_retried_as_words: true).")},
-    _repeatable("source", "Source (WeChat account or newspaper); repeat for OR."),
-    _repeatable("topic", "Topic; repeat for OR."),
-    _repeatable("region", "Region: 上海, 江苏, 浙江, 安徽, 其他; repeat for OR."),
-    _repeatable("kind", "Document type: 新闻, 通知, 公示, 公告, 名单, 政策文件, 政策解读, 活动; repeat for OR."),
-    _repeatable("issuer", "Issuing body (发文机关), full normalized name; repeat for OR."),
-    _repeatable("cites", "Articles citing this document number, e.g. 国科发监〔2023〕167号; repeat for OR."),
+    *(_facet_parameter(spec) for spec in VALUE_FILTERS),
     {"name": "from", "schema": {"type": "string", "format": "date"},
      "description": "Published on or after (YYYY-MM-DD)."},
     {"name": "to", "schema": {"type": "string", "format": "date"},
      "description": "Published on or before (YYYY-MM-DD)."},
-    {"name": "deadline", "schema": {"type": "string", "enum": ["open", "any"]},
-     "description": "Calls for applications: open = deadline today or later; any = has a deadline."},
+    *(_facet_parameter(spec) for spec in CHOICE_FILTERS),
     {"name": "literal", "schema": {"type": "string", "enum": ["1"]},
      "description": "1: search the words as typed, without the editors' synonyms (同义词)."},
     {"name": "empty", "schema": {"type": "string", "enum": ["1"]}, "description": (
@@ -59,7 +58,7 @@ EXPORT_PARAMETERS = [
 ]
 
 
-def _parameters():
+def _parameters() -> list[dict[str, Any]]:
     return [{"in": "query", "required": False, **param} for param in PARAMETERS]
 
 
@@ -92,14 +91,14 @@ SEARCH_RESPONSE = {"type": "object", "required": ["count", "page", "results", "f
         "Counts per value. Each facet is counted with every filter except its own, so values "
         "in one facet combine with OR; selected values are listed even at 0. month counts "
         "ignore from/to; deadline gives open and any."),
-        "properties": {name: FACET for name in
-                       ("source", "topic", "region", "kind", "issuer", "cites", "month", "deadline")}},
+        "properties": {spec.param: FACET if spec.parameter else {**FACET, "description": spec.doc}
+                       for spec in FACETS}},
 }}
 ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "fields": {
     "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
 
 
-def openapi(server_url="/"):
+def openapi(server_url: str = "/") -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of /api/search, the exports and the feeds."""
     params = _parameters()
     bad = {"description": "Invalid parameters", "content": {"application/json": {"schema": ERROR}}}
@@ -156,6 +155,6 @@ def openapi(server_url="/"):
     }
 
 
-def openapi_text(server_url="/"):
+def openapi_text(server_url: str = "/") -> str:
     """Return the OpenAPI document as indented JSON text, for reading on the help page."""
     return json.dumps(openapi(server_url), ensure_ascii=False, indent=2)

@@ -17,10 +17,10 @@ class DocumentRow:
     cited_by: int
     issuer: str
     url: str  # the search for articles citing it
-    article: object = None  # the document itself, when the archive holds it
+    article: Article | None = None  # the document itself, when the archive holds it
 
 
-def sources():
+def sources() -> list[Source]:
     """Return every source holding searchable articles, with their count, first and last date; most articles first."""
     return list(Source.objects.annotate(
         count=Count("articles", filter=_SEARCHABLE),
@@ -29,12 +29,12 @@ def sources():
     ).filter(count__gt=0).order_by("-count", "name"))  # a source with nothing searchable leads nowhere
 
 
-def topics():
+def topics() -> list[Topic]:
     """Return every topic with its searchable article count; most articles first."""
     return list(Topic.objects.annotate(count=Count("articles", filter=_SEARCHABLE)).order_by("-count", "name"))
 
 
-def documents():
+def documents() -> list[DocumentRow]:
     """Return a DocumentRow per document number cited or held, most cited first."""
     _count, counts = totals(SearchState(), params=("cites",))
     cited = dict(counts["cites"])

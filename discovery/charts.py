@@ -4,10 +4,18 @@ The SVG is drawn with preserveAspectRatio="none" at a fixed pixel height, so
 bars fill any width from a 375 px phone to a desktop; text labels are HTML
 placed by percentage, so they never scale with the drawing.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext, ngettext
 
+if TYPE_CHECKING:
+    from discovery.state import SearchState
+
+BarText = Callable[[str, float], str]  # (month, value) -> a bar's label or URL
 SLOT = 20  # viewBox units per month
 HEIGHT = 100
 GAP = 0.2
@@ -32,14 +40,14 @@ class Bar:
 class Chart:
     width: float
     height: float
-    bars: list
+    bars: list[Bar]
     max_value: float
-    ticks: list = field(default_factory=list)  # (left %, text)
+    ticks: list[tuple[float, str]] = field(default_factory=list)  # (left %, text)
     max_label: str = ""
     max_text: str = ""  # the top of the y-axis scale, as text
 
     @property
-    def mid_text(self):
+    def mid_text(self) -> str:
         """Return the middle of the y-axis scale as text (the same form as max_text)."""
         if self.max_text.endswith("%"):
             return f"{self.max_value / 2:.1%}".replace(".0%", "%")
@@ -47,11 +55,11 @@ class Chart:
         return str(int(half)) if half == int(half) else f"{half:g}"
 
     @property
-    def empty(self):
+    def empty(self) -> bool:
         return not any(bar.value for bar in self.bars)
 
 
-def month_span(first, last):
+def month_span(first: str, last: str) -> list[str]:
     """Return every "YYYY-MM" from first to last inclusive."""
     year, mon = (int(x) for x in first.split("-"))
     end = tuple(int(x) for x in last.split("-"))
@@ -62,7 +70,7 @@ def month_span(first, last):
     return months
 
 
-def filled(counts, months=None):
+def filled(counts: Mapping[str, int], months: Sequence[str] | None = None) -> list[tuple[str, int]]:
     """Return [(month, count)] over months (default: first to last month in counts), zeros filled."""
     keys = sorted(k for k in counts if k)
     if months is None:
@@ -70,14 +78,15 @@ def filled(counts, months=None):
     return [(m, counts.get(m, 0)) for m in months]
 
 
-def year_ticks(months, slots=None):
+def year_ticks(months: Sequence[str], slots: int | None = None) -> list[tuple[float, str]]:
     """Return (left %, year) at the first month and at each January."""
     n = slots or len(months)
     return [(round(100 * i / n, 3), m[:4]) for i, m in enumerate(months)
             if i == 0 or m.endswith("-01")]
 
 
-def bar_chart(series, *, max_value=None, label=None, url=None):
+def bar_chart(series: Sequence[tuple[str, float]], *, max_value: float | None = None, label: BarText | None = None,
+              url: BarText | None = None) -> Chart:
     """Lay out [(month, value)] as bars; label and url are functions of (month, value)."""
     n = len(series)
     top = max_value if max_value is not None else max((v for key, v in series), default=0)
@@ -99,17 +108,18 @@ def bar_chart(series, *, max_value=None, label=None, url=None):
                  ticks=year_ticks([key for key, value in series], slots), max_text=top_text)
 
 
-def month_name(month):
+def month_name(month: str) -> str:
     """Return "2025年10月" / "Oct 2025" for "2025-10" in the interface language."""
     year, mon = (int(x) for x in month.split("-"))
     return gettext("%(year)s年%(month)s月") % {"year": year, "month": mon}
 
 
-def count_label(month, n):
+def count_label(month: str, n: float) -> str:
     return ngettext("%(month)s：%(n)s 篇", "%(month)s：%(n)s 篇", n) % {"month": month_name(month), "n": n}
 
 
-def month_histogram(state, month_counts, months_any_date=None):
+def month_histogram(state: SearchState, month_counts: Mapping[str, int],
+                    months_any_date: Mapping[str, int] | None = None) -> Chart:
     """Return the Chart of the current results per month; each bar narrows the search to its month.
 
     Once one month is chosen, the bars count every month (months_any_date), so the
@@ -129,6 +139,6 @@ def month_histogram(state, month_counts, months_any_date=None):
     return chart
 
 
-def year_links(state, year_counts):
+def year_links(state: SearchState, year_counts: Mapping[int, int]) -> list[tuple[int, int, str, bool]]:
     """Return [(year, count, url, current)]: shortcuts to each year with results."""
     return [(year, n, state.year_query(year), state.year == year) for year, n in sorted(year_counts.items()) if n]

@@ -1,9 +1,12 @@
 """Citations of a whole result set, or of the results a researcher marked: BibTeX, RIS, GB/T 7714 list."""
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import date
 
 from archive import citations
+from archive.citations import Reference
 from archive.models import Article
 from discovery.service import count_for, iter_articles, load_articles
+from discovery.state import SearchState
 
 CITE_LIMIT = 5_000  # a reference list longer than this is not a reference list
 MAX_MARKED = 500
@@ -26,13 +29,13 @@ def marked_ids(values: list[str]) -> list[int] | None:
     return ids[:MAX_MARKED]
 
 
-def _references(articles, *, accessed, base_url):
+def _references(articles: Iterable[Article], *, accessed: date, base_url: str) -> Iterator[Reference]:
     for article in articles:
         yield citations.reference(article, accessed=accessed,
                                   permalink=base_url.rstrip("/") + article.get_absolute_url())
 
 
-def render(refs, fmt: str) -> Iterator[str]:
+def render(refs: Iterable[Reference], fmt: str) -> Iterator[str]:
     """Yield the citations of refs in fmt: BibTeX entries, RIS records, or a numbered GB/T 7714 list."""
     for i, ref in enumerate(refs, 1):
         if fmt == "bib":
@@ -43,7 +46,8 @@ def render(refs, fmt: str) -> Iterator[str]:
             yield f"[{i}] {citations.gbt7714(ref)}\n"
 
 
-def articles_for(state, ids: list[int] | None, *, today=None) -> tuple[int, Iterator]:
+def articles_for(state: SearchState, ids: list[int] | None, *, today: date | None = None,
+                 ) -> tuple[int, Iterator[Article]]:
     """Return (count, articles): the marked ones (still public) when ids are given, else the result set."""
     if ids:
         public = set(Article.objects.searchable().filter(pk__in=ids).values_list("pk", flat=True))
@@ -53,7 +57,8 @@ def articles_for(state, ids: list[int] | None, *, today=None) -> tuple[int, Iter
     return count, iter_articles(state, limit=CITE_LIMIT, today=today)
 
 
-def cite_export(state, ids, *, fmt: str, accessed, base_url: str) -> tuple[int, Iterator[str]]:
+def cite_export(state: SearchState, ids: list[int] | None, *, fmt: str, accessed: date,
+                base_url: str) -> tuple[int, Iterator[str]]:
     """Return (count, text chunks) of the citations of the marked results or of the whole result set."""
     count, articles = articles_for(state, ids, today=accessed)
     return count, render(_references(articles, accessed=accessed, base_url=base_url), fmt)

@@ -7,11 +7,15 @@ verbatim record never: 50,000 rows stay well inside gunicorn's 30 s timeout.
 import csv
 import io
 import json
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
 
 from django.urls import reverse
 
 from archive.models import Article, ArticleTopic
 from discovery.service import count_for, result_ids
+from discovery.state import SearchState
 
 EXPORT_LIMIT = 50_000
 COLUMNS = ("id", "title", "source", "published", "kind", "doc_number", "issuing_bodies",
@@ -26,7 +30,7 @@ _VALUES = ("pk", "title", "source__name", "published", "kind", "doc_number", "is
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_row(values, *, topics, permalink, body=False):
+def export_row(values: Mapping[str, Any], *, topics: list[str], permalink: str, body: bool = False) -> dict[str, Any]:
     """Return one article's export record from its database values: every metadata field and its permalink."""
     row = {
         "id": values["pk"],
@@ -49,7 +53,8 @@ def export_row(values, *, topics, permalink, body=False):
     return row
 
 
-def iter_rows(state, *, limit, base_url, body=False, today=None):
+def iter_rows(state: SearchState, *, limit: int, base_url: str, body: bool = False,
+              today: date | None = None) -> Iterator[dict[str, Any]]:
     """Yield the export records of the result set of state in result order, at most limit of them."""
     pks = result_ids(state, limit=limit, today=today)
     marker = 987654321
@@ -66,18 +71,19 @@ def iter_rows(state, *, limit, base_url, body=False, today=None):
                 yield export_row(rows[pk], topics=topics[pk], permalink=link.format(pk), body=body)
 
 
-def _cell(value):
+def _cell(value: object) -> str:
     if isinstance(value, list):
         value = LIST_SEPARATOR.join(value)
     value = "" if value is None else str(value)
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def truncation_note(count, limit):
+def truncation_note(count: int, limit: int) -> str:
     return f"# truncated: exported the first {limit} of {count} results; narrow the search for the rest"
 
 
-def csv_chunks(state, *, count, base_url, limit, body=False, today=None):
+def csv_chunks(state: SearchState, *, count: int, base_url: str, limit: int, body: bool = False,
+               today: date | None = None) -> Iterator[str]:
     """Yield the CSV text: a BOM (Excel reads UTF-8 then), the header, rows, and a note if capped."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -98,7 +104,8 @@ def csv_chunks(state, *, count, base_url, limit, body=False, today=None):
     yield buffer.getvalue()
 
 
-def json_chunks(state, *, count, base_url, limit, body=False, today=None):
+def json_chunks(state: SearchState, *, count: int, base_url: str, limit: int, body: bool = False,
+                today: date | None = None) -> Iterator[str]:
     """Yield one JSON object: the totals, the query, then the results as they are read."""
     query = {}
     for key, value in state.params():
@@ -118,7 +125,8 @@ def json_chunks(state, *, count, base_url, limit, body=False, today=None):
     yield f'\n], "exported": {exported}}}\n'
 
 
-def export(state, *, fmt, base_url, limit=None, body=False, today=None):
+def export(state: SearchState, *, fmt: str, base_url: str, limit: int | None = None, body: bool = False,
+           today: date | None = None) -> tuple[int, Iterator[str]]:
     """Return (result count, chunks) of the export of state in fmt ("csv" or "json"); body adds the text."""
     limit = limit or EXPORT_LIMIT
     count = count_for(state, today=today)

@@ -1,30 +1,24 @@
-"""Facets, declared once as data, and their values shaped for pages and the API (pure).
+"""Facet values shaped once, for the page and the API alike (pure).
 
-Each value has a count, a selected flag and a toggle URL. Counts come from
-the backend with every filter but the facet's own, so values in one facet
+Each facet of discovery.facet_table becomes a Facet of FacetValues: value,
+count, selected flag and the URL that toggles it. Counts come from the
+backend with every filter but the facet's own, so values in one facet
 combine with OR (multi-select) and a selected value still shows at zero.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext_lazy as _
+from discovery.facet_table import DEADLINE, FACETS, MONTH, VALUE_FILTERS, FacetSpec, Label
 
-# URL parameter -> label, in the order the page shows them.
-VALUE_FACETS = {
-    "source": _("来源"),
-    "topic": _("主题"),
-    "region": _("地区"),
-    "kind": _("类型"),
-    "issuer": _("发文机关"),
-    "cites": _("引用文件"),
-}
+if TYPE_CHECKING:
+    from discovery.service import SearchPage
+    from discovery.state import SearchState
+
 TOP_VALUES = 8
-# Stored values (Chinese) that the interface translates; other values are names.
-VALUE_LABELS = {
-    "region": {"上海": _("上海"), "江苏": _("江苏"), "浙江": _("浙江"), "安徽": _("安徽"), "其他": _("其他")},
-    "kind": {"新闻": _("新闻"), "通知": _("通知"), "公示": _("公示"), "公告": _("公告"), "名单": _("名单"),
-             "政策文件": _("政策文件"), "政策解读": _("政策解读"), "活动": _("活动")},
-}
-DEADLINE_LABELS = {"open": _("申报中"), "any": _("有申报截止日期")}
+Counts = Mapping[str, Sequence[tuple[str, int]]]  # facet param -> [(value, count)] from the backend
 
 
 @dataclass
@@ -33,71 +27,95 @@ class FacetValue:
     count: int
     selected: bool
     url: str
-    label: str = ""
+    label: Label = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.label = self.label or self.value
+
+    def as_dict(self, *, links: bool = True) -> dict[str, str | int | bool]:
+        """Return {value, count}, with selected and url unless links=False (the API's shape)."""
+        data: dict[str, str | int | bool] = {"value": self.value, "count": self.count}
+        if links:
+            data.update(selected=self.selected, url=self.url)
+        return data
 
 
 @dataclass
 class Facet:
     param: str
-    label: str
-    values: list = field(default_factory=list)
+    label: Label
+    values: list[FacetValue] = field(default_factory=list)
 
     @property
-    def top(self):
+    def top(self) -> list[FacetValue]:
         """Return the values shown at once: the top ones, plus any selected further down."""
         return [v for i, v in enumerate(self.values) if i < TOP_VALUES or v.selected]
 
     @property
-    def more(self):
+    def more(self) -> list[FacetValue]:
         return [v for i, v in enumerate(self.values) if i >= TOP_VALUES and not v.selected]
 
     @property
-    def selected(self):
+    def selected(self) -> list[FacetValue]:
         return [v for v in self.values if v.selected]
 
 
-def display_value(param, value):
-    """Return the label of a facet value in the interface language."""
-    return VALUE_LABELS.get(param, {}).get(value, value)
+def value_facet(state: SearchState, spec: FacetSpec, pairs: Sequence[tuple[str, int]]) -> Facet:
+    """Return the Facet of a value filter: counts high to low (or by name), selected values kept at zero."""
+    counted = {value: n for value, n in pairs if value and n}
+    selected = getattr(state, spec.param)
+    for value in selected:
+        counted.setdefault(value, 0)
+    if state.facet_sort == "name":
+        ordered = sorted(counted.items(), key=lambda kv: (str(spec.display(kv[0])), kv[0]))
+    else:
+        ordered = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
+    return Facet(spec.param, spec.label, [
+        FacetValue(value, n, value in selected, state.toggle(spec.param, value), spec.display(value))
+        for value, n in ordered])
 
 
-def value_facets(state, counts):
-    """Return the Facet of each value facet: counts high to low (or by name), selected kept at zero."""
-    facets = []
-    for param, label in VALUE_FACETS.items():
-        pairs = {value: n for value, n in counts.get(param, []) if value and n}
-        selected = getattr(state, param)
-        for value in selected:
-            pairs.setdefault(value, 0)
-        if state.facet_sort == "name":
-            ordered = sorted(pairs.items(), key=lambda kv: (str(display_value(param, kv[0])), kv[0]))
-        else:
-            ordered = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
-        facets.append(Facet(param, label, [
-            FacetValue(value, n, value in selected, state.toggle(param, value), display_value(param, value))
-            for value, n in ordered]))
-    return facets
+def value_facets(state: SearchState, counts: Counts) -> list[Facet]:
+    """Return the Facet of each value filter, in the table's order."""
+    return [value_facet(state, spec, counts.get(spec.param, [])) for spec in VALUE_FILTERS]
 
 
-def deadline_facet(state, deadline_counts):
-    """Return the "calls for applications" choices with counts; the chosen one shows at zero."""
+def month_facet(state: SearchState, month_counts: Mapping[str, int]) -> Facet:
+    """Return the months of the result set, each linking to that month within the current range."""
+    return Facet(MONTH.param, MONTH.label, [
+        FacetValue(month, n, month == state.month, state.month_query(month)) for month, n in month_counts.items()])
+
+
+def deadline_facet(state: SearchState, deadline_counts: Mapping[str, int], *, every_choice: bool = False) -> Facet:
+    """Return the "calls for applications" choices with counts; the chosen one shows at zero.
+
+    Choices counting nothing are left out unless every_choice (the API lists them all).
+    """
     values = []
-    for choice, label in DEADLINE_LABELS.items():
+    for choice, label in DEADLINE.value_labels.items():
         n = deadline_counts.get(choice, 0)
         chosen = state.deadline == choice
-        if n or chosen:
+        if n or chosen or every_choice:
             url = state.query_string(deadline="" if chosen else choice)
             values.append(FacetValue(choice, n, chosen, url, label))
-    return Facet("deadline", _("申报截止"), values)
+    return Facet(DEADLINE.param, DEADLINE.label, values)
 
 
-def api_facets(page):
+def _facet(spec: FacetSpec, page: SearchPage) -> Facet:
+    if spec.value_filter:
+        return value_facet(page.state, spec, page.counts.get(spec.param, []))
+    if spec is MONTH:
+        return month_facet(page.state, page.month_counts)
+    if spec is DEADLINE:
+        return deadline_facet(page.state, page.deadline_counts, every_choice=True)
+    raise LookupError(f"no shaping declared for the facet {spec.param!r}")
+
+
+def page_facets(page: SearchPage) -> list[Facet]:
+    """Return every facet of the table for a SearchPage, in the table's order, every choice listed."""
+    return [_facet(spec, page) for spec in FACETS]
+
+
+def api_facets(page: SearchPage) -> dict[str, list[dict[str, str | int | bool]]]:
     """Return the facets of a SearchPage as the API's {param: [{value, count}]}."""
-    out = {facet.param: [{"value": v.value, "count": v.count} for v in facet.values]
-           for facet in value_facets(page.state, page.counts)}
-    out["month"] = [{"value": month, "count": n} for month, n in page.month_counts.items()]
-    out["deadline"] = [{"value": choice, "count": n} for choice, n in page.deadline_counts.items()]
-    return out
+    return {facet.param: [v.as_dict(links=False) for v in facet.values] for facet in page_facets(page)}

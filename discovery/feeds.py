@@ -1,6 +1,7 @@
 """Feeds for any search: Atom (newest matching articles first) and iCalendar (deadlines)."""
 import datetime
 import re
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -8,9 +9,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import get_language, gettext as _
 
+from archive.models import Article
 from archive.text_safety import xml_value
 from discovery import snippets
+from discovery.facet_table import BY_PARAM
 from discovery.service import iter_articles
+from discovery.state import SearchState
 
 FEED_ENTRIES = 50
 CALENDAR_EVENTS = 1000
@@ -19,11 +23,11 @@ _ICS_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ICS_LINE_OCTETS = 75
 
 
-def _permalink(base_url, article):
+def _permalink(base_url: str, article: Article) -> str:
     return base_url.rstrip("/") + reverse("discovery:article", args=[article.pk])
 
 
-def feed_title(state):
+def feed_title(state: SearchState) -> str:
     site = _("长三角科技政策资讯库")
     return f"{site}：{state.q}" if state.q else site
 
@@ -31,14 +35,15 @@ def feed_title(state):
 class XmlSafeAtom1Feed(Atom1Feed):
     """An Atom feed that leaves out the characters XML cannot carry, whatever the database holds."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*xml_value(args), **xml_value(kwargs))
 
-    def add_item(self, *args, **kwargs):
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
         super().add_item(*xml_value(args), **xml_value(kwargs))
 
 
-def atom_feed(state, *, base_url, feed_url, today=None):
+def atom_feed(state: SearchState, *, base_url: str, feed_url: str,
+              today: datetime.date | None = None) -> XmlSafeAtom1Feed:
     """Return an Atom feed of the newest FEED_ENTRIES articles matching state."""
     newest = state.replace(sort="newest")
     query = newest.query_string()
@@ -63,14 +68,14 @@ def atom_feed(state, *, base_url, feed_url, today=None):
     return feed
 
 
-def ics_text(value):
+def ics_text(value: object) -> str:
     """Return value escaped as an iCalendar TEXT (RFC 5545, 3.3.11)."""
     value = _ICS_CONTROL_RE.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\n", "\\n"))
 
 
-def fold(line):
+def fold(line: str) -> str:
     """Return line folded to 75-octet lines (RFC 5545, 3.1), never inside a UTF-8 character."""
     out, current, size = [], "", 0
     for char in line:
@@ -84,7 +89,8 @@ def fold(line):
     return "\r\n".join(out)
 
 
-def calendar(state, *, base_url, host, now=None, today=None):
+def calendar(state: SearchState, *, base_url: str, host: str, now: datetime.datetime | None = None,
+             today: datetime.date | None = None) -> str:
     """Return an iCalendar document with one all-day event per application deadline in state."""
     now = now or timezone.now()
     stamp = now.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -99,9 +105,9 @@ def calendar(state, *, base_url, host, now=None, today=None):
         if not article.deadline:
             continue
         link = _permalink(base_url, article)
-        details = [article.title, f"{_('来源')}：{article.source.name}"]
+        details = [article.title, f"{BY_PARAM['source'].label}：{article.source.name}"]
         if article.issuing_bodies:
-            details.append(f"{_('发文机关')}：{'、'.join(article.issuing_bodies)}")
+            details.append(f"{BY_PARAM['issuer'].label}：{'、'.join(article.issuing_bodies)}")
         if article.doc_number:
             details.append(f"{_('发文字号')}：{article.doc_number}")
         details.append(link)

@@ -1,11 +1,13 @@
 """The search form: one field per URL parameter, the URL being the whole state."""
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from haystack.forms import SearchForm
 
-import re
-
-from archive.ingest.extract import find_doc_numbers, normalize_issuing_body
+from discovery.facet_table import CHOICE_FILTERS, FILTER_PARAMS, VALUE_FILTERS, FacetSpec
 from discovery.state import DEFAULT_PER_PAGE, FACET_SORTS, PER_PAGE_CHOICES, SORTS
 
 MAX_VALUES = 20
@@ -14,18 +16,6 @@ MAX_PAGE = 10_000
 MAX_QUERY = 500
 SORT_LABELS = dict(zip(SORTS, [_("相关度"), _("最新"), _("最早"), _("来源"), _("标题")]))
 FACET_SORT_LABELS = dict(zip(FACET_SORTS, [_("按数量"), _("按名称")]))
-_PAREN_YEAR_RE = re.compile(r"[（(﹙]\s*(\d{4})\s*[）)﹚]")
-
-
-def normal_cited_number(value: str) -> str:
-    """Return a document number as indexed: "国科发监(2023)167号" -> "国科发监〔2023〕167号"."""
-    numbers = find_doc_numbers(_PAREN_YEAR_RE.sub(r"〔\1〕", value))
-    return numbers[0] if len(numbers) == 1 else value
-
-
-def normal_issuer(value: str) -> str:
-    """Return an issuing body as indexed: "市科委" -> "上海市科学技术委员会"."""
-    return normalize_issuing_body(value) or value
 
 
 class MultiValueField(forms.Field):
@@ -33,11 +23,11 @@ class MultiValueField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
-    def __init__(self, *, normalize=None, **kwargs):
+    def __init__(self, *, normalize: Callable[[str], str] | None = None, **kwargs: Any) -> None:
         self.normalize = normalize
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: str | list[str] | None) -> list[str]:
         if not value:
             return []
         if isinstance(value, str):
@@ -58,19 +48,26 @@ class MultiValueField(forms.Field):
         return values
 
 
+def facet_field(spec: FacetSpec) -> forms.Field:
+    """Return the form field of a facet parameter: repeatable values, or one of its choices."""
+    if spec.value_filter:
+        return MultiValueField(required=False, label=spec.label, normalize=spec.normalize)
+    return forms.ChoiceField(required=False, label=spec.label, choices=list(spec.value_labels.items()))
+
+
+def with_facet_fields(form: type[forms.Form]) -> type[forms.Form]:
+    """Add a field for each facet parameter of discovery.facet_table to the form class."""
+    for spec in VALUE_FILTERS + CHOICE_FILTERS:
+        form.base_fields[spec.param] = facet_field(spec)  # base_fields is declared_fields too
+    return form
+
+
+@with_facet_fields
 class ArchiveSearchForm(SearchForm):
     q = forms.CharField(required=False, max_length=MAX_QUERY, label=_("检索词"),
                         widget=forms.TextInput(attrs={"type": "search"}))
-    source = MultiValueField(required=False, label=_("来源"))
-    topic = MultiValueField(required=False, label=_("主题"))
-    region = MultiValueField(required=False, label=_("地区"))
-    kind = MultiValueField(required=False, label=_("类型"))
-    issuer = MultiValueField(required=False, label=_("发文机关"), normalize=normal_issuer)
-    cites = MultiValueField(required=False, label=_("引用文件"), normalize=normal_cited_number)
     date_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label=_("起始日期"))
     date_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label=_("截止日期"))
-    deadline = forms.ChoiceField(required=False, label=_("申报"),
-                                 choices=[("open", _("申报中")), ("any", _("有申报截止日期"))])
     sort = forms.ChoiceField(required=False, label=_("排序"),
                              choices=list(SORT_LABELS.items()))
     literal = forms.ChoiceField(required=False, label=_("只检索原词"), choices=[("1", _("不加同义词"))])
@@ -82,10 +79,12 @@ class ArchiveSearchForm(SearchForm):
                                       choices=[(n, str(n)) for n in PER_PAGE_CHOICES])
     facet_sort = forms.ChoiceField(required=False, label=_("筛选项排序"), choices=list(FACET_SORT_LABELS.items()))
 
+    # The facet fields come from the table (with_facet_fields); errors are listed in this order.
+    field_order = ("q", *FILTER_PARAMS, "date_from", "date_to", *(spec.param for spec in CHOICE_FILTERS))
     # "from" and "to" are Python keywords: map the URL names onto the fields.
     URL_ALIASES = {"from": "date_from", "to": "date_to"}
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
         if data is not None:
             data = data.copy()
             for url_name, field_name in self.URL_ALIASES.items():
@@ -93,7 +92,7 @@ class ArchiveSearchForm(SearchForm):
                     data.setlist(field_name, data.getlist(url_name))
         super().__init__(data, **kwargs)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
@@ -101,12 +100,12 @@ class ArchiveSearchForm(SearchForm):
                 "start": start.isoformat(), "end": end.isoformat()})
         return cleaned
 
-    def url_errors(self):
+    def url_errors(self) -> dict[str, list[str]]:
         """Return errors keyed by URL parameter name."""
         reverse = {v: k for k, v in self.URL_ALIASES.items()}
         return {reverse.get(name, name): [str(e) for e in errs] for name, errs in self.errors.items()}
 
-    def labelled_errors(self):
+    def labelled_errors(self) -> list[tuple[str, str, list[str]]]:
         """Return [(URL parameter, field label, messages)] for the page to show in words."""
         reverse = {v: k for k, v in self.URL_ALIASES.items()}
         return [(reverse.get(name, name), self.fields[name].label if name in self.fields else "",

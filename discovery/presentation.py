@@ -1,15 +1,17 @@
 """Ready-made values for the search page template (links, labels, chips, charts, pager)."""
+from typing import Any
+
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from discovery import charts
 from discovery.exports import EXPORT_LIMIT
-from discovery.service import SERVICE_SORT_LIMIT
-from discovery.facets import (DEADLINE_LABELS, VALUE_FACETS, api_facets, deadline_facet, display_value,
-                           value_facets)
+from discovery.service import SERVICE_SORT_LIMIT, SearchPage
+from discovery.facet_table import BY_PARAM, DEADLINE, VALUE_FILTERS
+from discovery.facets import api_facets, deadline_facet, value_facets
 from discovery.forms import FACET_SORT_LABELS, SORT_LABELS
-from discovery.state import DEFAULT_PER_PAGE, FILTER_PARAMS, PER_PAGE_CHOICES
+from discovery.state import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, SearchState
 from discovery.suggestions import relaxations
 
 PAGE_ONLY_KEYS = ("title_html", "kind_label")
@@ -19,10 +21,11 @@ EXPORT_VIEWS = (("csv", "discovery:export_csv"), ("json", "discovery:export_json
                 ("cite_gbt", "discovery:cite_gbt"))
 
 
-def page_numbers(current, total, *, around=2):
+def page_numbers(current: int, total: int, *, around: int = 2) -> list[int | None]:
     """Return page numbers to link, with None where a gap is elided."""
     wanted = {1, total} | set(range(max(1, current - around), min(total, current + around) + 1))
-    out, last = [], 0
+    out: list[int | None] = []
+    last = 0
     for n in sorted(wanted):
         if n - last > 1:
             out.append(None)
@@ -31,7 +34,7 @@ def page_numbers(current, total, *, around=2):
     return out
 
 
-def date_text(state):
+def date_text(state: SearchState) -> str:
     """Return the active date range in words: a month, a year, or from – to."""
     if state.month:
         return charts.month_name(state.month)
@@ -42,33 +45,33 @@ def date_text(state):
     return f"{start} – {end}"
 
 
-def chips(state):
+def chips(state: SearchState) -> list[dict[str, Any]]:
     """Return the active filters as [{label, value, url}], url removing that one filter."""
     out = []
-    for param in FILTER_PARAMS:
-        for value in getattr(state, param):
-            out.append({"label": VALUE_FACETS[param], "value": display_value(param, value),
-                        "url": state.toggle(param, value)})
+    for spec in VALUE_FILTERS:
+        for value in getattr(state, spec.param):
+            out.append({"label": spec.label, "value": spec.display(value), "url": state.toggle(spec.param, value)})
     if state.has_dates:
         out.append({"label": _("日期"), "value": date_text(state),
                     "url": state.query_string(date_from=None, date_to=None)})
     if state.deadline:
-        out.append({"label": _("申报截止"), "value": DEADLINE_LABELS[state.deadline],
+        out.append({"label": DEADLINE.label, "value": DEADLINE.display(state.deadline),
                     "url": state.query_string(deadline="")})
     return out
 
 
-def relaxation_items(page):
+def relaxation_items(page: SearchPage) -> list[dict[str, Any]]:
     """Return [{text, count, url}]: what to drop from a search that found nothing."""
     items = []
     for r in relaxations(page):
-        if r.param in VALUE_FACETS:
+        spec = BY_PARAM.get(r.param)
+        if spec and spec.value_filter:
             text = _("去掉“%(label)s：%(value)s”") % {
-                "label": VALUE_FACETS[r.param], "value": "、".join(str(display_value(r.param, v)) for v in r.values)}
+                "label": spec.label, "value": "、".join(str(spec.display(v)) for v in r.values)}
         elif r.param == "dates":
             text = _("去掉日期范围（%(range)s）") % {"range": date_text(page.state)}
         elif r.param == "deadline":
-            text = _("去掉“%(value)s”条件") % {"value": DEADLINE_LABELS[r.values[0]]}
+            text = _("去掉“%(value)s”条件") % {"value": DEADLINE.display(r.values[0])}
         elif r.param == "filters":
             text = _("去掉全部筛选条件，只按检索词")
         else:
@@ -77,7 +80,7 @@ def relaxation_items(page):
     return items
 
 
-def synonym_notice(page):
+def synonym_notice(page: SearchPage) -> dict[str, Any] | None:
     """Return {"words": [{word, synonyms}], "literal_url"} when synonyms were added, else None."""
     if not page.added:
         return None
@@ -85,20 +88,20 @@ def synonym_notice(page):
             "literal_url": page.state.query_string(literal=True)}
 
 
-def did_you_mean(page):
+def did_you_mean(page: SearchPage) -> list[dict[str, Any]]:
     """Return [{word, typed, count, url}]: nearby indexed words for a search with few or no hits."""
     return [{"word": s.word, "typed": s.typed, "count": s.count,
              "url": page.state.query_string(q=s.query, literal=False)} for s in page.suggestions]
 
 
-def tool_links(state):
+def tool_links(state: SearchState) -> dict[str, str]:
     """Return {name: URL} of the exports, feeds and trends for the same search (page dropped)."""
     query = state.replace(per_page=DEFAULT_PER_PAGE, facet_sort="").query_string(page=1)
     query = "" if query == "?" else query
     return {name: reverse(view) + query for name, view in EXPORT_VIEWS}
 
 
-def view_choices(state):
+def view_choices(state: SearchState) -> dict[str, list[tuple[Any, Any, str, bool]]]:
     """Return the links of the sort, page-size and facet-order choices: [(key, label, url, current)]."""
     return {
         "sort_links": [(key, label, state.query_string(sort=key), key == state.effective_sort)
@@ -110,7 +113,7 @@ def view_choices(state):
     }
 
 
-def search_context(page):
+def search_context(page: SearchPage) -> dict[str, Any]:
     """Return the template context for a SearchPage."""
     state = page.state
     histogram = (charts.month_histogram(state, page.month_counts, page.months_any_date)
@@ -148,7 +151,7 @@ def search_context(page):
     }
 
 
-def api_payload(page):
+def api_payload(page: SearchPage) -> dict[str, Any]:
     """Return the /api/search JSON for a SearchPage (see DESIGN.md)."""
     return {
         "count": page.count,

@@ -1,24 +1,29 @@
 """What the article page shows besides the text: links into the search, citations, related articles."""
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, TypeVar
+
 from django.urls import reverse
 
 from archive.models import Article
 from search.backends.base import IndexUnavailable
 from archive import citations
 from discovery import snippets
-from discovery.facets import display_value
+from discovery.facet_table import display_value
 from discovery.related import related_articles
 from discovery.service import count_for
 from discovery.state import SearchState
 
 MAX_HIGHLIGHT_TERMS = 20
+T = TypeVar("T")
 
 
-def search_url(**filters):
+def search_url(**filters: Any) -> str:
     """Return the search page URL for a state made of filters."""
     return reverse("discovery:search") + SearchState(**filters).query_string()
 
 
-def article_context(article, *, terms, base_url, today):
+def article_context(article: Article, *, terms: Iterable[str], base_url: str, today: date) -> dict[str, Any]:
     """Return the template context of the article page."""
     terms = [t for t in terms if t][:MAX_HIGHLIGHT_TERMS]
     permalink = base_url.rstrip("/") + article.get_absolute_url()
@@ -51,7 +56,7 @@ def article_context(article, *, terms, base_url, today):
     }
 
 
-def _or_none(compute):
+def _or_none(compute: Callable[[], T]) -> T | None:
     """Return compute(), or None while the search index cannot be read: the article still shows."""
     try:
         return compute()

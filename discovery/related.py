@@ -8,7 +8,7 @@ from discovery.service import load_articles
 RELATED = 5
 
 
-def related_articles(article, *, limit=RELATED):
+def related_articles(article: Article, *, limit: int = RELATED) -> list[Article]:
     """Return up to limit other articles, best match first, for an OR of the article's keywords."""
     words = article_keywords(article)
     if not words:

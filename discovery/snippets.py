@@ -1,20 +1,21 @@
 """Highlighted snippets: escaped text with the query's terms in <mark> (pure)."""
 import re
+from collections.abc import Iterable
 
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 DEFAULT_WIDTH = 140
 
 
-def _pattern(terms):
+def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     terms = sorted({t for t in terms if t}, key=len, reverse=True)
     if not terms:
         return None
     return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
 
 
-def best_window(text, terms, *, width=DEFAULT_WIDTH):
+def best_window(text: str, terms: Iterable[str], *, width: int = DEFAULT_WIDTH) -> tuple[int, int]:
     """Return (start, end) of the window of text holding the most term matches."""
     pattern = _pattern(terms)
     if pattern is None or len(text) <= width:
@@ -33,7 +34,7 @@ def best_window(text, terms, *, width=DEFAULT_WIDTH):
     return start, start + width
 
 
-def highlight(text, terms):
+def highlight(text: str, terms: Iterable[str]) -> SafeString:
     """Return text HTML-escaped with every term match wrapped in <mark>."""
     pattern = _pattern(terms)
     if pattern is None:
@@ -47,7 +48,7 @@ def highlight(text, terms):
     return mark_safe("".join(out))  # every piece escaped above
 
 
-def snippet(text, terms, *, width=DEFAULT_WIDTH):
+def snippet(text: str, terms: Iterable[str], *, width: int = DEFAULT_WIDTH) -> SafeString:
     """Return the best window of text, escaped, with matches marked and ellipses at cuts."""
     flat = " ".join(text.split())
     start, end = best_window(flat, terms, width=width)
@@ -57,7 +58,7 @@ def snippet(text, terms, *, width=DEFAULT_WIDTH):
     return mark_safe(prefix + body + suffix)  # body is escaped by highlight()
 
 
-def plain_summary(text, *, width=DEFAULT_WIDTH):
+def plain_summary(text: str, *, width: int = DEFAULT_WIDTH) -> str:
     """Return the start of text on one line, cut at width characters with an ellipsis (not escaped)."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[:width].rstrip() + "…"

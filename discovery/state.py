@@ -1,15 +1,17 @@
 """The search state read from the URL, and links that change one part of it (pure)."""
+from __future__ import annotations
+
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from django.utils.http import urlencode
 
 from archive.text_safety import clean_text
+from discovery.facet_table import FILTER_PARAMS
 
-# Repeatable filters: values in one combine with OR, filters with AND.
-FILTER_PARAMS = ("source", "topic", "region", "kind", "issuer", "cites")
-DEADLINE_CHOICES = ("open", "any")
 SORTS = ("relevance", "newest", "oldest", "source", "title")
 # Sorts the engine cannot order by itself: the service orders the whole result set (small sets only).
 SERVICE_SORTS = ("source", "title")
@@ -20,13 +22,15 @@ FACET_SORTS = ("count", "name")
 
 @dataclass(frozen=True)
 class SearchState:
+    """The whole state of a search page; one tuple field per value filter of discovery.facet_table."""
+
     q: str = ""
-    source: tuple = ()
-    topic: tuple = ()
-    region: tuple = ()
-    kind: tuple = ()
-    issuer: tuple = ()
-    cites: tuple = ()
+    source: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    issuer: tuple[str, ...] = ()
+    cites: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
     deadline: str = ""
@@ -36,13 +40,13 @@ class SearchState:
     empty: bool = False  # articles without body text too, in browsing, facets and exports
     per_page: int = DEFAULT_PER_PAGE
     facet_sort: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_cleaned(cls, data):
+    def from_cleaned(cls, data: Mapping[str, Any]) -> SearchState:
         # Control characters never enter the state: titles, feeds and links built from it stay valid XML.
-        return cls(q=clean_text(data.get("q") or "").strip(),
-                   **{name: tuple(clean_text(v) for v in data.get(name) or ()) for name in FILTER_PARAMS},
+        filters: dict[str, Any] = {name: tuple(clean_text(v) for v in data.get(name) or ()) for name in FILTER_PARAMS}
+        return cls(q=clean_text(data.get("q") or "").strip(), **filters,
                    date_from=data.get("date_from"), date_to=data.get("date_to"),
                    deadline=data.get("deadline") or "",
                    sort=data.get("sort") or "", page=data.get("page") or 1,
@@ -51,21 +55,21 @@ class SearchState:
                    facet_sort=data.get("facet_sort") or "")
 
     @property
-    def effective_sort(self):
+    def effective_sort(self) -> str:
         """Return the sort in force: relevance with a query, newest without, unless chosen."""
         if self.sort in SORTS and self.sort != "relevance":
             return self.sort
         return "relevance" if self.q else "newest"
 
     @property
-    def has_dates(self):
+    def has_dates(self) -> bool:
         return bool(self.date_from or self.date_to)
 
     @property
-    def has_filters(self):
+    def has_filters(self) -> bool:
         return any(getattr(self, n) for n in FILTER_PARAMS) or self.has_dates or bool(self.deadline)
 
-    def params(self):
+    def params(self) -> list[tuple[str, str]]:
         """Return the state as an ordered list of URL parameters (page omitted when 1)."""
         items = []
         if self.q:
@@ -92,28 +96,28 @@ class SearchState:
             items.append(("page", str(self.page)))
         return items
 
-    def replace(self, **changes):
+    def replace(self, **changes: Any) -> SearchState:
         """Return a copy with changes; any change but page goes back to page 1."""
         state = replace(self, **changes)
         return state if "page" in changes else replace(state, page=1)
 
-    def query_string(self, **changes):
+    def query_string(self, **changes: Any) -> str:
         """Return "?…" for this state with changes applied; any change but page resets page."""
         params = self.replace(**changes).params()
         return "?" + urlencode(params) if params else "?"
 
-    def toggle(self, name, value):
+    def toggle(self, name: str, value: str) -> str:
         """Return the query string with value added to or removed from filter name."""
         values = getattr(self, name)
         new = tuple(v for v in values if v != value) if value in values else values + (value,)
         return self.query_string(**{name: new})
 
-    def cleared(self):
+    def cleared(self) -> SearchState:
         """Return the state without any filter, keeping the query and the sort."""
         return SearchState(q=self.q, sort=self.sort, literal=self.literal, empty=self.empty,
                            per_page=self.per_page, facet_sort=self.facet_sort)
 
-    def month_query(self, month):
+    def month_query(self, month: str) -> str:
         """Return the query string narrowed to one month ("2025-10"), within the current range."""
         start, end = month_bounds(month)
         if self.date_from and self.date_from > start:
@@ -122,11 +126,11 @@ class SearchState:
             end = self.date_to
         return self.query_string(date_from=start, date_to=end)
 
-    def year_query(self, year):
+    def year_query(self, year: int) -> str:
         return self.query_string(date_from=date(year, 1, 1), date_to=date(year, 12, 31))
 
     @property
-    def month(self):
+    def month(self) -> str:
         """Return "YYYY-MM" when the date range is exactly one calendar month, else ""."""
         if self.date_from and self.date_to and self.date_from.day == 1 and \
                 (self.date_from.year, self.date_from.month) == (self.date_to.year, self.date_to.month) and \
@@ -135,7 +139,7 @@ class SearchState:
         return ""
 
     @property
-    def year(self):
+    def year(self) -> int | None:
         """Return the year when the date range is exactly one calendar year, else None."""
         if self.date_from and self.date_to and self.date_from == date(self.date_from.year, 1, 1) and \
                 self.date_to == date(self.date_from.year, 12, 31):
@@ -143,7 +147,7 @@ class SearchState:
         return None
 
 
-def month_bounds(month):
+def month_bounds(month: str) -> tuple[date, date]:
     """Return (first day, last day) of a "YYYY-MM" month."""
     year, mon = (int(x) for x in month.split("-"))
     return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
@@ -159,7 +163,7 @@ class ExportOptions:
     body: bool = False  # include each article's full text
 
     @classmethod
-    def from_query(cls, query):
+    def from_query(cls, query: Mapping[str, str]) -> ExportOptions:
         """Return the options of a QueryDict, or raise ValueError naming a bad parameter."""
         value = query.get(EXPORT_BODY_PARAM, "").strip().lower()
         if value not in _TRUE + _FALSE:

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from discovery.state import FILTER_PARAMS
+from discovery.facet_table import FILTER_PARAMS
+
+if TYPE_CHECKING:
+    from discovery.service import SearchPage
+    from discovery.state import SearchState
 
 
 @dataclass
 class Relaxation:
-    param: str  # the filter dropped: a FILTER_PARAMS name, "dates", "deadline", "filters" or "any"
-    values: tuple
+    param: str  # the filter dropped: a value filter's param, "dates", "deadline", "filters" or "any"
+    values: tuple[str, ...]
     count: int | None  # None: not counted (terms OR'ed need a search of their own)
     url: str
 
 
-def _candidates(state: Any, terms: list[str], relaxed: dict[str, int]) -> Iterator[Relaxation]:
+def _candidates(state: SearchState, terms: list[str], relaxed: dict[str, int]) -> Iterator[Relaxation]:
     for param in FILTER_PARAMS:
         values = getattr(state, param)
         if values:
@@ -41,6 +45,6 @@ def _candidates(state: Any, terms: list[str], relaxed: dict[str, int]) -> Iterat
         yield Relaxation("any", (q,), None, state.replace(q=q).query_string())
 
 
-def relaxations(page: Any) -> list[Relaxation]:
+def relaxations(page: SearchPage) -> list[Relaxation]:
     """Return the Relaxations of a search with no results that would find something."""
     return [r for r in _candidates(page.state, page.terms, page.relaxed) if r.count is None or r.count]

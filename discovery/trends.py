@@ -3,13 +3,17 @@
 The share is the matching articles of a source in a month divided by all
 that source published that month, so a researcher sees attention, not volume.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 
 from discovery import charts
-from search.keywords import RESULT_SAMPLE, characteristic_terms
+from discovery.charts import Chart
+from search.keywords import RESULT_SAMPLE, Term, characteristic_terms
 from discovery.service import iter_articles, parse_terms, totals
 from discovery.state import SearchState
 
@@ -31,25 +35,25 @@ GENERIC_WORDS = frozenset("""
 class Series:
     name: str
     total: int
-    counts: list  # per month
-    shares: list  # per month, None when the source published nothing that month
+    counts: list[int]  # per month
+    shares: list[float | None]  # per month, None when the source published nothing that month
     url: str = ""
-    count_chart: object = None
-    share_chart: object = None
+    count_chart: Chart | None = None
+    share_chart: Chart | None = None
 
 
 @dataclass
 class Report:
-    state: object
+    state: SearchState
     count: int
-    months: list
-    series: list
+    months: list[str]
+    series: list[Series]
     overall: Series
-    terms: list = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
     sampled: int = 0
 
     @property
-    def rows(self):
+    def rows(self) -> list[dict]:
         """Return the data table: per month, each series' count and share (as text)."""
         columns = [*self.series, self.overall]
         return [{"month": month, "cells": [
@@ -57,11 +61,12 @@ class Report:
             for s in columns]} for i, month in enumerate(self.months)]
 
 
-def _month_counts(state, today):
+def _month_counts(state: SearchState, today: date | None) -> dict[str, int]:
     return dict(totals(state, params=("month",), today=today)[1]["month"])
 
 
-def _series(name, state, baseline, months, today, url):
+def _series(name: str, state: SearchState, baseline: SearchState, months: list[str], today: date | None,
+            url: str) -> Series:
     matched = _month_counts(state, today)
     everything = _month_counts(baseline, today)
     counts = [matched.get(m, 0) for m in months]
@@ -69,21 +74,21 @@ def _series(name, state, baseline, months, today, url):
     return Series(name, sum(counts), counts, shares, url)
 
 
-def _share_label(name):
-    def label(month, value):
+def _share_label(name: str) -> Callable[[str, float], str]:
+    def label(month: str, value: float) -> str:
         return _("%(name)s，%(month)s：%(share)s") % {
             "name": name, "month": charts.month_name(month), "share": f"{value:.1%}"}
     return label
 
 
-def _count_label(name):
-    def label(month, value):
+def _count_label(name: str) -> Callable[[str, float], str]:
+    def label(month: str, value: float) -> str:
         return ngettext("%(name)s，%(month)s：%(n)s 篇", "%(name)s，%(month)s：%(n)s 篇", value) % {
             "name": name, "month": charts.month_name(month), "n": value}
     return label
 
 
-def _draw(series, months, state, *, max_count, max_share):
+def _draw(series: Series, months: list[str], state: SearchState, *, max_count: float, max_share: float) -> None:
     narrowed = state.replace(source=(series.name,)) if series.url else state
     series.count_chart = charts.bar_chart(  # a bar opens those articles on the search page
         list(zip(months, series.counts)), max_value=max_count, label=_count_label(series.name),
@@ -94,13 +99,13 @@ def _draw(series, months, state, *, max_count, max_share):
     series.share_chart.max_text = f"{max_share:.1%}".replace(".0%", "%")
 
 
-def attention(state, *, today=None, top=TOP_SOURCES):
+def attention(state: SearchState, *, today: date | None = None, top: int = TOP_SOURCES) -> Report:
     """Return the Report of monthly counts and shares for the top sources of state's results."""
     count, counts = totals(state, params=("source", "month"), today=today)
     ranked = [(name, n) for name, n in counts["source"] if n and (not state.source or name in state.source)]
     month_keys = sorted(m for m, n in counts["month"] if n)
     months = charts.month_span(month_keys[0], month_keys[-1]) if month_keys else []
-    dates = {"date_from": state.date_from, "date_to": state.date_to}
+    dates: dict[str, Any] = {"date_from": state.date_from, "date_to": state.date_to}
     series = [
         _series(name, state.replace(source=(name,)), SearchState(source=(name,), **dates), months, today,
                 url=state.query_string(source=(name,)))
@@ -115,7 +120,7 @@ def attention(state, *, today=None, top=TOP_SOURCES):
     return Report(state=state, count=count, months=months, series=series, overall=overall)
 
 
-def report(state, *, today=None):
+def report(state: SearchState, *, today: date | None = None) -> Report:
     """Return the trends Report of state with its top terms (from a sample of the results)."""
     result = attention(state, today=today)
     sample = list(iter_articles(state, limit=RESULT_SAMPLE, today=today))
@@ -127,9 +132,9 @@ def report(state, *, today=None):
     return result
 
 
-def as_json(report):
+def as_json(report: Report) -> dict:
     """Return the Report as plain JSON values."""
-    def series(s):
+    def series(s: Series) -> dict:
         return {"source": s.name, "total": s.total, "counts": s.counts,
                 "shares": [None if x is None else round(x, 4) for x in s.shares]}
 

@@ -1,5 +1,6 @@
 """Thin views: read the URL into a state, call one function, render."""
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.templatetags.static import static
 from django.urls import reverse
 from django.shortcuts import redirect, render
@@ -16,23 +17,23 @@ from discovery.state import EXPORT_BODY_PARAM, ExportOptions, SearchState
 JSON_OPTIONS = {"json_dumps_params": {"ensure_ascii": False}}
 
 
-def _state(request):
+def _state(request: HttpRequest) -> tuple[ArchiveSearchForm, SearchState | None]:
     form = ArchiveSearchForm(request.GET)
     if form.is_valid():
         return form, SearchState.from_cleaned(form.cleaned_data)
     return form, None
 
 
-def _bad_request(form):
+def _bad_request(form: ArchiveSearchForm) -> JsonResponse:
     return JsonResponse({"error": "invalid parameters", "fields": form.url_errors()}, status=400, **JSON_OPTIONS)
 
 
-def _base_url(request):
+def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
 @require_safe
-def search_page(request):
+def search_page(request: HttpRequest) -> HttpResponse:
     """Render the search page; no query browses everything, newest first."""
     form, state = _state(request)
     if state is None:
@@ -45,7 +46,7 @@ def search_page(request):
 
 
 @require_safe
-def search_api(request):
+def search_api(request: HttpRequest) -> JsonResponse:
     """Return the search results, count and facets as JSON (see DESIGN.md)."""
     form, state = _state(request)
     if state is None:
@@ -53,7 +54,7 @@ def search_api(request):
     return JsonResponse(api_payload(run_search(state)), **JSON_OPTIONS)
 
 
-def _export(request, fmt, content_type):
+def _export(request: HttpRequest, fmt: str, content_type: str) -> HttpResponseBase:
     form, state = _state(request)
     if state is None:
         return _bad_request(form)
@@ -73,19 +74,19 @@ def _export(request, fmt, content_type):
 
 
 @require_safe
-def export_csv(request):
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     """Stream the whole result set as CSV (UTF-8 with BOM)."""
     return _export(request, "csv", "text/csv; charset=utf-8")
 
 
 @require_safe
-def export_json(request):
+def export_json(request: HttpRequest) -> HttpResponseBase:
     """Stream the whole result set as JSON."""
     return _export(request, "json", "application/json; charset=utf-8")
 
 
 @require_safe
-def cite_export(request, fmt):
+def cite_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """Download the citations of the marked results (id=…) or of the whole result set."""
     form, state = _state(request)
     ids = cite_exports.marked_ids(request.GET.getlist("id"))
@@ -104,7 +105,7 @@ def cite_export(request, fmt):
 
 
 @require_safe
-def feed_atom(request):
+def feed_atom(request: HttpRequest) -> HttpResponse:
     """Return an Atom feed of the newest articles matching the search."""
     form, state = _state(request)
     if state is None:
@@ -116,7 +117,7 @@ def feed_atom(request):
 
 
 @require_safe
-def calendar_ics(request):
+def calendar_ics(request: HttpRequest) -> HttpResponse:
     """Return an iCalendar of the application deadlines in the search."""
     form, state = _state(request)
     if state is None:
@@ -128,7 +129,7 @@ def calendar_ics(request):
 
 
 @require_safe
-def trends_page(request):
+def trends_page(request: HttpRequest) -> HttpResponse:
     """Render attention over time and the top terms of the search."""
     form, state = _state(request)
     if state is None:
@@ -139,7 +140,7 @@ def trends_page(request):
 
 
 @require_safe
-def trends_api(request):
+def trends_api(request: HttpRequest) -> JsonResponse:
     """Return the trends of the search as JSON."""
     form, state = _state(request)
     if state is None:
@@ -149,13 +150,13 @@ def trends_api(request):
 
 
 @require_safe
-def favicon(request):
+def favicon(request: HttpRequest) -> HttpResponse:
     """Send browsers asking for /favicon.ico (feeds, JSON pages) to the site's icon."""
     return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_safe
-def help_page(request):
+def help_page(request: HttpRequest) -> HttpResponse:
     """Explain the query syntax, the URL parameters and the API."""
     return render(request, "discovery/help.html", {"openapi_text": apidoc.openapi_text(_base_url(request)),
                                                 "columns": exports.COLUMNS,
@@ -163,31 +164,31 @@ def help_page(request):
 
 
 @require_safe
-def openapi_json(request):
+def openapi_json(request: HttpRequest) -> JsonResponse:
     """Return the OpenAPI description of the API."""
     return JsonResponse(apidoc.openapi(_base_url(request)), **JSON_OPTIONS)
 
 
 @require_safe
-def sources_page(request):
+def sources_page(request: HttpRequest) -> HttpResponse:
     """List every source with its article count, date range and region."""
     return render(request, "discovery/browse/sources.html", {"sources": browse.sources()})
 
 
 @require_safe
-def topics_page(request):
+def topics_page(request: HttpRequest) -> HttpResponse:
     """List every topic with its article count and description."""
     return render(request, "discovery/browse/topics.html", {"topics": browse.topics()})
 
 
 @require_safe
-def documents_page(request):
+def documents_page(request: HttpRequest) -> HttpResponse:
     """List the document numbers cited in the archive, most cited first."""
     return render(request, "discovery/browse/documents.html", {"documents": browse.documents()})
 
 
 @require_safe
-def advanced_search(request):
+def advanced_search(request: HttpRequest) -> HttpResponse:
     """Show the advanced search form; submitted, send to the search page with the composed query."""
     form = AdvancedSearchForm(request.GET or None, sources=[s.name for s in browse.sources()])
     if form.submitted and form.is_valid():

@@ -9,7 +9,9 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator, Mapping
 from itertools import accumulate
+from typing import Any
 from pathlib import Path
 
 import jieba
@@ -30,10 +32,10 @@ _WORD_CHAR_RE = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
 _HAN_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 
 _setup_lock = threading.Lock()
-_tokenizer = None
+_tokenizer: jieba.Tokenizer | None = None
 
 
-def get_jieba():
+def get_jieba() -> jieba.Tokenizer:
     """Return the shared jieba tokenizer, loading the domain dictionary once."""
     global _tokenizer
     if _tokenizer is None:
@@ -47,17 +49,17 @@ def get_jieba():
     return _tokenizer
 
 
-def normalize(text):
+def normalize(text: str) -> str:
     """Return text with full-width forms folded to half-width and Latin lowercased."""
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def is_han(text):
+def is_han(text: str) -> bool:
     """Return True when text is made only of Chinese characters."""
     return bool(_HAN_RE.match(text))
 
 
-def _sub_words(word, freq):
+def _sub_words(word: str, freq: Mapping[str, int]) -> Iterator[tuple[str, int]]:
     """Yield the dictionary words of two and three characters inside a longer word."""
     for size in (2, 3):
         if len(word) > size:
@@ -78,7 +80,7 @@ def is_sub_word_of(sub: str, word: str) -> bool:
             and bool(get_jieba().FREQ.get(sub)))
 
 
-def tokenize(text, *, mode="index"):
+def tokenize(text: str, *, mode: str = "index") -> list[tuple[str, int, int, int]]:
     """Return (term, position, start, end) tuples for text.
 
     mode "index" adds the dictionary words inside each word at the same
@@ -121,19 +123,19 @@ def tokenize(text, *, mode="index"):
     return out
 
 
-_dictionary_chars = None
+_dictionary_chars: list[str] | None = None
 
 
-def is_dictionary_word(word):
+def is_dictionary_word(word: str) -> bool:
     """Return True when jieba's dictionaries (domain words included) hold word."""
     return bool(get_jieba().FREQ.get(word))
 
 
-def dictionary_characters(limit=8000):
+def dictionary_characters(limit: int = 8000) -> list[str]:
     """Return the Chinese characters of the dictionary words, most used first (at most limit)."""
     global _dictionary_chars
     if _dictionary_chars is None:
-        weight = {}
+        weight: dict[str, int] = {}
         for word, freq in get_jieba().FREQ.items():
             if freq:
                 for char in word:
@@ -142,7 +144,7 @@ def dictionary_characters(limit=8000):
     return _dictionary_chars[:limit]
 
 
-def query_terms(text):
+def query_terms(text: str) -> list[str]:
     """Return the terms a query string is searched for, in order."""
     return [term for term, _, _, _ in tokenize(text, mode="query")]
 
@@ -150,9 +152,9 @@ def query_terms(text):
 class ChineseTokenizer(Tokenizer):
     """Whoosh tokenizer over tokenize(); index or query mode follows Whoosh's mode."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True,
-                 mode="", **kwargs):
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             token.original = token.text = normalize(value)
@@ -178,7 +180,7 @@ class ChineseTokenizer(Tokenizer):
             yield token
 
 
-def ChineseAnalyzer():
+def ChineseAnalyzer() -> ChineseTokenizer:
     """Return the Whoosh analyzer used for every Chinese text field."""
     return ChineseTokenizer()
 
@@ -190,11 +192,11 @@ class ChinesePositions(Positions):
     fifth of the indexing cost of a 2,000-character article.
     """
 
-    def word_values(self, value, analyzer, **kwargs):
+    def word_values(self, value: str, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
         if not isinstance(analyzer, ChineseTokenizer) or kwargs.get("mode") == "query":
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        positions = {}
+        positions: dict[str, list[int]] = {}
         for term, pos, _, _ in tokenize(value, mode="index"):
             found = positions.get(term)
             if found is None:
@@ -205,7 +207,7 @@ class ChinesePositions(Positions):
         for term, poslist in positions.items():
             yield term, len(poslist), len(poslist) * boost, encode(poslist)
 
-    def decode_positions(self, valuestring):
+    def decode_positions(self, valuestring: bytes) -> list[int]:
         # As Positions.decode_positions, with the running sum of the deltas in C
         # (phrase checks decode one list per candidate document).
         return list(accumulate(position_deltas(valuestring)))

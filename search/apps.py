@@ -17,7 +17,7 @@ class SearchConfig(AppConfig):
             signal.connect(_forget_synonyms, sender=SynonymGroup, dispatch_uid=f"synonyms-{signal}")
 
 
-def _forget_synonyms(**kwargs) -> None:
+def _forget_synonyms(**kwargs: object) -> None:
     from search import synonyms
 
     synonyms.forget()

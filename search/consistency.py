@@ -13,11 +13,15 @@ Text fields are not stored, so a changed title shows only through a stored
 field that changes with it. Only the archive's backend contract is used, so
 every engine can be checked.
 """
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, UTC
 
+from typing import Any
+
 from haystack import connections
 
+from search.backends.base import ArchiveSearchBackend
 from search.indexing import article_index, reindex_articles
 
 CHUNK = 2000
@@ -28,31 +32,32 @@ _ABSENT = object()  # a stored field a document lacks (written by an older index
 class Report:
     indexed: int = 0
     expected: int = 0
-    missing: list = field(default_factory=list)
-    stale: list = field(default_factory=list)
-    outdated: dict = field(default_factory=dict)  # article id -> names of the differing fields
-    fields: list = field(default_factory=list)    # the stored fields compared
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    outdated: dict[int, list[str]] = field(default_factory=dict)  # article id -> names of the differing fields
+    fields: list[str] = field(default_factory=list)    # the stored fields compared
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not (self.missing or self.stale or self.outdated)
 
     @property
-    def ids(self):
+    def ids(self) -> list[int]:
         """Return every article id whose document must be rewritten or removed."""
         return sorted(set(self.missing) | set(self.stale) | set(self.outdated))
 
 
-def compared_fields(index, backend):
+def compared_fields(index: Any, backend: ArchiveSearchBackend) -> list[str]:
     """Return the index field names the backend stores (and so can be compared)."""
     stored = set(backend.stored_field_names())
     return sorted(f.index_fieldname for f in index.fields.values()
                   if f.stored and not f.document and f.index_fieldname in stored)
 
 
-def normal(index_field, value):
+def normal(index_field: Any, value: object) -> str | tuple[str, ...]:
     """Return a value as written or as read back, in one comparable form."""
     if index_field is not None and index_field.is_multivalued:
+        items: list[Any]
         if value is None:
             items = []
         elif isinstance(value, str):
@@ -77,11 +82,12 @@ def normal(index_field, value):
     return str(value)
 
 
-def _fields_by_name(index):
+def _fields_by_name(index: Any) -> dict[str, Any]:
     return {f.index_fieldname: f for f in index.fields.values()}
 
 
-def indexed_documents(backend, names, index_fields, *, model_label="archive.article"):
+def indexed_documents(backend: Any, names: list[str], index_fields: dict[str, Any], *,
+                      model_label: str = "archive.article") -> dict[int, dict[str, object]]:
     """Return {article id: {field: normal value}} for every document of the index."""
     docs = {}
     start = 0
@@ -99,7 +105,8 @@ def indexed_documents(backend, names, index_fields, *, model_label="archive.arti
             return docs
 
 
-def expected_documents(index, names, index_fields, ids=None):
+def expected_documents(index: Any, names: list[str], index_fields: dict[str, Any],
+                       ids: Iterable[int] | None = None) -> Iterator[tuple[int, dict[str, object]]]:
     """Yield (article id, {field: normal value}) for the searchable articles (optionally among ids)."""
     queryset = index.index_queryset()
     if ids is not None:
@@ -109,7 +116,7 @@ def expected_documents(index, names, index_fields, ids=None):
         yield obj.pk, {name: normal(index_fields.get(name), prepared.get(name)) for name in names}
 
 
-def compare(*, using="default"):
+def compare(*, using: str = "default") -> Report:
     """Return a Report of the differences between the index and the database."""
     backend = connections[using].get_backend()
     index = article_index()
@@ -130,7 +137,7 @@ def compare(*, using="default"):
     return report
 
 
-def repair(report):
+def repair(report: Report) -> int:
     """Rewrite or remove the documents report found different; return how many."""
     ids = report.ids
     if ids:

@@ -7,10 +7,15 @@ import math
 import re
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from search.analysis import is_han, tokenize
 from search.indexing import backend
+
+if TYPE_CHECKING:
+    from archive.models import Article
 
 TEXT_FIELD = "text"
 BODY_CHARS = 4000  # enough of a long document to know what it is about
@@ -30,13 +35,13 @@ class Term:
     url: str = ""
 
 
-def is_keyword(word):
+def is_keyword(word: str) -> bool:
     """Return True for words worth showing: two or more Chinese characters, a Latin word or a doc number."""
     return (is_han(word) and len(word) >= 2) or "〔" in word or (
         bool(_LATIN_RE.match(word)) and word not in _ADDRESS_PARTS)
 
 
-def article_terms(article):
+def article_terms(article: "Article") -> Counter[str]:
     """Return a Counter of the keyword-like words in an article (title and start of body), cached."""
     key = (article.pk, article.content_hash)
     with _cache_lock:
@@ -52,16 +57,16 @@ def article_terms(article):
     return counts
 
 
-def archive_frequencies(words):
+def archive_frequencies(words: Iterable[str]) -> tuple[int, dict[str, int]]:
     """Return (documents in the index, {word: documents holding it})."""
     return backend().document_frequencies(TEXT_FIELD, words)
 
 
-def _idf(total, df):
+def _idf(total: int, df: int) -> float:
     return math.log((total + 1) / (df + 1)) + 1e-9
 
 
-def article_keywords(article, *, limit=10):
+def article_keywords(article: "Article", *, limit: int = 10) -> list[str]:
     """Return an article's most distinctive words: frequent in it, rare in the archive, not unique to it."""
     counts = article_terms(article)
     total, df = archive_frequencies(counts)
@@ -69,7 +74,8 @@ def article_keywords(article, *, limit=10):
     return [w for _, w in sorted(scored, key=lambda item: (-item[0], item[1]))[:limit]]
 
 
-def characteristic_terms(articles, *, exclude=(), limit=30):
+def characteristic_terms(articles: Iterable["Article"], *, exclude: Iterable[str] = (),
+                         limit: int = 30) -> list[Term]:
     """Return the Terms most characteristic of a set of articles against the whole archive.
 
     A word scores by how much more often the set's articles hold it than the
@@ -82,8 +88,8 @@ def characteristic_terms(articles, *, exclude=(), limit=30):
     articles = list(articles)
     if not articles:
         return []
-    in_set = Counter()
-    frequency = Counter()
+    in_set: Counter[str] = Counter()
+    frequency: Counter[str] = Counter()
     for article in articles:
         counts = article_terms(article)
         in_set.update(counts.keys())

@@ -9,6 +9,7 @@ plain words, and the caller is told so.
 """
 import re
 import threading
+from collections.abc import Iterator
 from typing import Any
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from whoosh import qparser, query
 
 from search.analysis import is_han, query_terms
-from search.synonyms import SynonymTable, current_table, expand
+from search.synonyms import Added, SynonymTable, current_table, expand
 
 SEARCH_FIELDS = ("title", "text", "docno")
 FIELD_BOOSTS = {"title": 4.0, "text": 1.0, "docno": 10.0}
@@ -37,17 +38,17 @@ _UNUSED_PLUGINS = (qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlu
 @dataclass
 class ParsedQuery:
     query: query.Query
-    terms: list = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
     fallback: bool = False
     truncated: bool = False
-    added: list = field(default_factory=list)  # synonyms.Added: words searched with their synonyms
+    added: list[Added] = field(default_factory=list)  # words searched with their synonyms
 
     @property
-    def matches_all(self):
+    def matches_all(self) -> bool:
         return isinstance(self.query, query.Every)
 
 
-def make_parser(schema):
+def make_parser(schema: Any) -> qparser.QueryParser:
     """Return the parser for user queries over the title, text and docno fields."""
     parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
                                       group=qparser.AndGroup)
@@ -68,7 +69,8 @@ _parsed: OrderedDict = OrderedDict()
 _parsed_lock = threading.Lock()
 
 
-def parse_cached(text, schema, parser=None, *, synonyms=True):
+def parse_cached(text: str, schema: Any, parser: qparser.QueryParser | None = None, *,
+                 synonyms: bool = True) -> ParsedQuery:
     """Return parse(text, schema, parser), with the synonyms unless told not to, remembering the last few queries.
 
     A search page needs the parsed query for its results, its terms to mark,
@@ -88,7 +90,8 @@ def parse_cached(text, schema, parser=None, *, synonyms=True):
     return parsed
 
 
-def parse(text, schema, parser=None, *, synonyms: SynonymTable | None = None):
+def parse(text: str, schema: Any, parser: qparser.QueryParser | None = None, *,
+          synonyms: SynonymTable | None = None) -> ParsedQuery:
     """Return a ParsedQuery for text, words OR'ed with their synonyms; an empty text matches every document."""
     text = fold_keyboard(text or "").strip()
     truncated = len(text) > MAX_QUERY_CHARS
@@ -117,7 +120,7 @@ def parse(text, schema, parser=None, *, synonyms: SynonymTable | None = None):
     return _finish(q, fallback, truncated, synonyms)
 
 
-def only_exclusions(tidy):
+def only_exclusions(tidy: str) -> str:
     """Return "a OR b" when tidy is only exclusions (-a -b, NOT a), else ""."""
     chunks = tidy.split(" ") if tidy else []
     words, i = [], 0
@@ -134,7 +137,7 @@ def only_exclusions(tidy):
     return " OR ".join(words)
 
 
-def tidy_query(text):
+def tidy_query(text: str) -> str | None:
     """Return text without operators and field prefixes that have nothing to act on.
 
     "机器人 OR" becomes "机器人", "title: 通知" becomes "通知", "OR OR 科技"
@@ -157,14 +160,14 @@ def tidy_query(text):
     return " ".join(kept)
 
 
-def _canonical(chunk):
+def _canonical(chunk: str) -> str:
     """Return an operator in capitals and a field prefix in lower case (or -> OR, TITLE: -> title:)."""
     if chunk.upper() in OPERATORS:
         return chunk.upper()
     return _FIELD_PREFIX_RE.sub(lambda m: m.group(1) + m.group(2).lower() + ":", chunk)
 
 
-def _finish(q, fallback, truncated, synonyms=None):
+def _finish(q: query.Query, fallback: bool, truncated: bool, synonyms: SynonymTable | None = None) -> ParsedQuery:
     added = []
     if synonyms is not None:
         q, added = expand(q, synonyms)
@@ -175,7 +178,7 @@ def _finish(q, fallback, truncated, synonyms=None):
     return ParsedQuery(q, terms=terms, fallback=fallback, truncated=truncated, added=added)
 
 
-def _wanted_terms(q):
+def _wanted_terms(q: query.Query) -> Iterator[tuple[str, str | bytes]]:
     """Yield (field, text) of the terms q looks for, leaving out the excluded ones."""
     if isinstance(q, query.Not):
         return
@@ -189,12 +192,12 @@ def _wanted_terms(q):
         yield from _wanted_terms(child)
 
 
-def _has_errors(q):
+def _has_errors(q: query.Query) -> bool:
     return any(isinstance(node, query.Query) and node.__class__.__name__ == "ErrorQuery"
                for node in q.leaves()) or q.__class__.__name__ == "ErrorQuery"
 
 
-def _plain_words(text):
+def _plain_words(text: str) -> query.Query:
     words = query_terms(text)
     if not words:
         return query.NullQuery
@@ -202,7 +205,7 @@ def _plain_words(text):
                       for w in words])
 
 
-def _widen_single_characters(node):
+def _widen_single_characters(node: query.Query) -> query.Query:
     """Match a one-character Chinese term inside longer words too (芯 finds 芯片)."""
     if isinstance(node, query.Term) and node.fieldname in ("title", "text"):
         text = node.text.decode() if isinstance(node.text, bytes) else node.text
@@ -211,7 +214,7 @@ def _widen_single_characters(node):
     return node
 
 
-def _single_chars(q):
+def _single_chars(q: query.Query) -> list[str]:
     out = []
     for node in q.leaves():
         if isinstance(node, query.Wildcard):

@@ -1,12 +1,36 @@
 """The search index of articles: what is searched, faceted and sorted."""
+from dataclasses import astuple, dataclass
+from typing import Any
+
 from haystack import indexes
 
 from archive.models import Article
 from search.fields import ChineseTextField, KeywordField, KeywordListField
 
-# Facets, declared once: URL parameter -> index field.
-FACET_FIELDS = {"source": "source", "topic": "topics", "region": "regions", "kind": "kind",
-                "issuer": "issuers", "cites": "cited", "deadline": "deadline", "month": "month"}
+
+@dataclass(frozen=True)
+class FacetFields:
+    """The exact-value fields of ArticleIndex that searches filter on and count.
+
+    The engine names them; the pages' facet table (discovery.facet_table) builds each
+    facet on one of them and adds what a reader sees.
+    """
+
+    source: str = "source"
+    topics: str = "topics"
+    regions: str = "regions"
+    kind: str = "kind"
+    issuers: str = "issuers"
+    cited: str = "cited"
+    deadline: str = "deadline"
+    month: str = "month"
+
+    def values(self) -> tuple[str, ...]:
+        """Return every field name, in declaration order."""
+        return astuple(self)
+
+
+FACET_FIELDS = FacetFields()
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -30,42 +54,42 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # Lets check_index see edits that never reached the index.
     updated = indexes.DateTimeField(model_attr="updated_at")
 
-    def get_model(self):
+    def get_model(self) -> type[Article]:
         return Article
 
-    def index_queryset(self, using=None):
+    def index_queryset(self, using: str | None = None) -> Any:
         return (Article.objects.searchable().select_related("source")
                 .prefetch_related("topics").order_by("pk"))
 
-    def read_queryset(self, using=None):
+    def read_queryset(self, using: str | None = None) -> Any:
         return Article.objects.select_related("source")
 
-    def prepare_text(self, obj):
+    def prepare_text(self, obj: Article) -> str:
         # Built in Python, not a template: template autoescaping would index "&lt;".
         if obj.is_empty:
             return ""  # out of body matches: the title field still finds it
         return "\n".join([obj.title, obj.source.name, obj.original_outlet, obj.doc_number, obj.body])
 
-    def prepare_outlet(self, obj):
+    def prepare_outlet(self, obj: Article) -> list[str]:
         return [obj.original_outlet] if obj.original_outlet else []
 
-    def prepare_has_body(self, obj):
+    def prepare_has_body(self, obj: Article) -> str:
         return "no" if obj.is_empty else "yes"
 
-    def prepare_month(self, obj):
+    def prepare_month(self, obj: Article) -> str:
         return obj.published.strftime("%Y-%m")
 
-    def prepare_topics(self, obj):
+    def prepare_topics(self, obj: Article) -> list[str]:
         return sorted(t.name for t in obj.topics.all())
 
-    def prepare_regions(self, obj):
+    def prepare_regions(self, obj: Article) -> list[str]:
         return obj.region_list
 
-    def prepare_cited(self, obj):
+    def prepare_cited(self, obj: Article) -> list[str]:
         return list(obj.cited_numbers or [])
 
-    def prepare_issuers(self, obj):
+    def prepare_issuers(self, obj: Article) -> list[str]:
         return list(obj.issuing_bodies or [])
 
-    def prepare_deadline(self, obj):
+    def prepare_deadline(self, obj: Article) -> list[str]:
         return [obj.deadline.isoformat()] if obj.deadline else []

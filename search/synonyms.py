@@ -84,7 +84,7 @@ def forget() -> None:
         _state["loaded"] = 0.0
 
 
-def _read_groups():
+def _read_groups() -> list[list[str]] | None:
     try:
         from archive.models import SynonymGroup
 
@@ -101,7 +101,7 @@ def expand(q: wq.Query, table: SynonymTable) -> tuple[wq.Query, list[Added]]:
     return _expand(q, table, added), list(added.values())
 
 
-def _expand(q, table, added):
+def _expand(q: wq.Query, table: SynonymTable, added: dict[str, Added]) -> wq.Query:
     if isinstance(q, (wq.Phrase, SynonymOr)):
         return q
     if isinstance(q, wq.Term) and q.fieldname in SEARCH_FIELDS:
@@ -114,7 +114,7 @@ def _expand(q, table, added):
     return q.apply(lambda child: _expand(child, table, added))
 
 
-def _expand_run(q, table, added):
+def _expand_run(q: wq.Query, table: SynonymTable, added: dict[str, Added]) -> wq.Query:
     """Widen the members inside a word jieba split (长三角一体化 -> 长三角 / 一体化), longest first."""
     terms = q.subqueries
     out, i = [], 0
@@ -131,7 +131,7 @@ def _expand_run(q, table, added):
     return out[0] if len(out) == 1 else wq.And(out, boost=q.boost)
 
 
-def _widen(run, table, added):
+def _widen(run: list[wq.Term], table: SynonymTable, added: dict[str, Added]) -> wq.Query | None:
     key = tuple(_text(t.text) for t in run)
     found = table.members.get(key)
     if found is None:
@@ -145,5 +145,5 @@ def _widen(run, table, added):
     return SynonymOr([typed, *alternatives])
 
 
-def _text(value):
+def _text(value: str | bytes) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value

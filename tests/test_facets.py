@@ -3,10 +3,16 @@ import datetime
 
 from django.utils import translation
 
+from dataclasses import fields
+
+from discovery import apidoc
+from discovery.facet_table import FACETS, FILTER_PARAMS
 from discovery.facets import TOP_VALUES, api_facets, deadline_facet, value_facets
+from discovery.forms import ArchiveSearchForm, MultiValueField
 from discovery.presentation import chips
 from discovery.service import SearchPage
 from discovery.state import SearchState
+from search.search_indexes import FACET_FIELDS, ArticleIndex
 
 
 def facet(facets, param):
@@ -75,3 +81,52 @@ def test_chips_name_each_active_filter_with_a_url_removing_it():
         ("日期", "2025年10月", "?q=x&source=A&deadline=open"),
         ("申报截止", "申报中", "?q=x&source=A&from=2025-10-01&to=2025-10-31"),
     ]
+
+
+def test_every_facet_of_the_table_is_indexed_parsed_documented_and_counted():
+    """Derive each facet's place from the table, then find it there: index, form, state, API doc, API facets."""
+    index_fields = {name: field.field_type for name, field in ArticleIndex.fields.items()}
+    form_fields = ArchiveSearchForm.base_fields
+    state_fields = {f.name for f in fields(SearchState)}
+    documented = {p["name"]: p for p in apidoc.PARAMETERS}
+    response_facets = apidoc.SEARCH_RESPONSE["properties"]["facets"]["properties"]
+    page = SearchPage(state=SearchState(), count=0, results=[], today=datetime.date(2025, 10, 1),
+                      counts={}, month_counts={}, year_counts={})
+    listed = api_facets(page)
+    for spec in FACETS:
+        assert index_fields.get(spec.index_field) == "keyword", f"{spec.param}: no keyword field {spec.index_field}"
+        assert spec.param in response_facets and spec.param in listed, f"{spec.param}: not in the API's facets"
+        if not spec.parameter:
+            assert spec.param not in form_fields and spec.param not in documented, spec.param
+            continue
+        assert spec.param in form_fields and form_fields[spec.param].label == spec.label, f"{spec.param}: no form field"
+        assert documented.get(spec.param, {}).get("description") == spec.doc, f"{spec.param}: not in the API doc"
+        assert spec.param in state_fields, f"{spec.param}: not in the search state"
+        if spec.value_filter:
+            assert isinstance(form_fields[spec.param], MultiValueField)
+            assert documented[spec.param]["schema"]["type"] == "array"
+        else:
+            assert documented[spec.param]["schema"]["enum"] == list(spec.value_labels)
+    assert set(FACET_FIELDS.values()) == {spec.index_field for spec in FACETS}
+    assert FILTER_PARAMS == ("source", "topic", "region", "kind", "issuer", "cites")
+
+
+def test_a_value_filter_round_trips_through_form_state_and_url():
+    for param in FILTER_PARAMS:
+        form = ArchiveSearchForm({param: ["甲", "乙"]})
+        assert form.is_valid(), form.errors
+        state = SearchState.from_cleaned(form.cleaned_data)
+        assert getattr(state, param) == ("甲", "乙") and state.has_filters
+        assert state.params() == [(param, "甲"), (param, "乙")]
+
+
+def test_the_page_and_the_api_show_the_same_facet_values():
+    state = SearchState(source=("A",), deadline="open")
+    page = SearchPage(state=state, count=3, results=[], today=datetime.date(2025, 10, 1),
+                      counts={"source": [("A", 3), ("B", 1)], "deadline": [("2025-10-02", 1)]},
+                      month_counts={"2025-10": 3}, year_counts={2025: 3})
+    api = api_facets(page)
+    assert {param: [{"value": v["value"], "count": v["count"]} for v in values]
+            for param, values in page.facets.items()} == api
+    assert page.facets["source"][0] == {"value": "A", "count": 3, "selected": True, "url": "?deadline=open"}
+    assert api["deadline"] == [{"value": "open", "count": 1}, {"value": "any", "count": 1}]

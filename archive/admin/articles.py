@@ -1,12 +1,15 @@
 """The article list, form, bulk actions and duplicates view of the editors' site."""
 import json
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, router, transaction
-from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.db.models import Q, QuerySet
+from django.forms import Form, ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,7 +30,7 @@ from archive.ingest.text import normalize_width
 GROUPS_PER_PAGE = 30
 
 
-def _optional(*names):
+def _optional(*names: str) -> list[str]:
     """Return the fields among names the Article model has (other work adds fields)."""
     existing = {f.name for f in Article._meta.get_fields()}
     return [name for name in names if name in existing]
@@ -64,11 +67,11 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     change_list_template = "admin/archive/article/change_list.html"
 
     # -- list ---------------------------------------------------------------
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ArticleChangeList]:
         return ArticleChangeList
 
     @admin.display(description=_("状态"), ordering="status")
-    def status_label(self, obj):
+    def status_label(self, obj: Article) -> str:
         if obj.status == Article.Status.DUPLICATE and obj.duplicate_of_id:
             return format_html('{} → <a href="{}">#{}</a>', obj.get_status_display(),
                                reverse("admin:archive_article_change", args=[obj.duplicate_of_id]),
@@ -76,14 +79,15 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         return obj.get_status_display()
 
     @admin.display(description=_("主题"))
-    def topic_names(self, obj):
+    def topic_names(self, obj: Article) -> str:
         pairs = getattr(obj, "pairs", None)
         if pairs is None:
             pairs = obj.articletopic_set.select_related("topic").order_by("topic__name")
         return format_html_join("、", "{}{}", ((p.topic.name, "✎" if p.origin == ArticleTopic.Origin.EDITOR else "")
                                               for p in pairs))
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet,
+                           search_term: str) -> tuple[QuerySet, bool]:
         term = search_term.strip()
         autocomplete = request.path.endswith("/autocomplete/")
         if autocomplete and request.GET.get("field_name") == "duplicate_of":
@@ -100,19 +104,20 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     # -- form ---------------------------------------------------------------
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(self, request: HttpRequest, obj: Article | None = None, change: bool = False,
+                 **kwargs: Any) -> type[ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)
         site = self.admin_site
 
-        class Form(form):
-            def __init__(self, *args, **kw):
+        class Form(form):  # type: ignore[valid-type,misc]  # the class Django built
+            def __init__(self, *args: Any, **kw: Any) -> None:
                 super().__init__(*args, admin_site=site, **kw)
 
         Form.__name__ = form.__name__
         return Form
 
     @admin.display(description=_("主题来源"))
-    def topic_origins(self, obj):
+    def topic_origins(self, obj: Article) -> str:
         if obj.pk is None:
             return "—"
         pairs = obj.articletopic_set.select_related("topic", "assigned_by").order_by("topic__name")
@@ -127,7 +132,7 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
                            format_html_join("", "<li>{} · {} {}</li>", rows))
 
     @admin.display(description=_("原文链接"))
-    def url_link(self, obj):
+    def url_link(self, obj: Article) -> str:
         if not obj.url:
             return "—"
         if obj.url.startswith(("http://", "https://")):
@@ -135,7 +140,7 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         return obj.url
 
     @admin.display(description=_("导入批次"))
-    def provenance(self, obj):
+    def provenance(self, obj: Article) -> str:
         batch = obj.batch
         if batch is None:
             return gettext("（无批次记录）")
@@ -145,7 +150,7 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
                            reverse("admin:archive_importbatch_change", args=[batch.pk]), batch.pk, started, who)
 
     @admin.display(description=_("已合并到此的重复条目"))
-    def merged_here(self, obj):
+    def merged_here(self, obj: Article) -> str:
         if obj.pk is None:
             return "—"
         duplicates = list(obj.duplicates.filter(status=Article.Status.DUPLICATE).values_list("pk", "title")[:50])
@@ -156,19 +161,21 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
                                  for pk, title in duplicates))
 
     @admin.display(description=_("原始记录"))
-    def raw_record(self, obj):
+    def raw_record(self, obj: Article) -> str:
         text = json.dumps(obj.raw, ensure_ascii=False, indent=2)
         return format_html('<pre class="raw-record" style="white-space:pre-wrap;max-height:30em;overflow:auto">'
                            '{}</pre>', text)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if request.method == "POST" and object_id and object_id.isdigit():
             with transaction.atomic(using=router.db_for_write(self.model)):
                 curation.write_lock(Article, int(object_id))
                 return super().changeform_view(request, object_id, form_url, extra_context)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str,
+                          extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if request.method == "POST":
             if not object_id.isdigit():
                 raise PermissionDenied
@@ -178,19 +185,20 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
                 return super().history_form_view(request, object_id, version_id, extra_context)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Article, form: ModelForm, change: bool) -> None:
         version = getattr(request, "_restoring_version", None)
         if version:
             obj._change_reason = f"restore version {version}"
         super().save_model(request, obj, form, change)  # its post_save queues the index update
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: list[Any], change: bool) -> None:
         super().save_related(request, form, formsets, change)
         added, removed = form.topic_changes()
         curation.change_topics(form.instance, added=added, removed=removed, user=request.user)
 
-    def history_view(self, request, object_id, extra_context=None):
-        topic_changes = []
+    def history_view(self, request: HttpRequest, object_id: str,
+                     extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        topic_changes: Any = []
         if object_id.isdigit():
             topic_changes = (ArticleTopic.history.filter(article_id=int(object_id))
                              .select_related("topic", "history_user").order_by("-history_date")[:200])
@@ -199,18 +207,18 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
 
     # -- actions ------------------------------------------------------------
     @admin.action(description=_("发布所选文章"), permissions=["change"])
-    def publish(self, request, queryset):
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         n = curation.set_status(queryset, Article.Status.PUBLISHED, user=request.user, reason="publish")
         self.message_user(request, gettext("已发布 %(count)d 篇文章。") % {"count": n}, messages.SUCCESS)
 
     @admin.action(description=_("隐藏所选文章"), permissions=["change"])
-    def hide(self, request, queryset):
+    def hide(self, request: HttpRequest, queryset: QuerySet) -> None:
         n = curation.set_status(queryset, Article.Status.HIDDEN, user=request.user, reason="hide")
         self.message_user(request, gettext("已隐藏 %(count)d 篇文章；它们已离开检索。") % {"count": n},
                           messages.SUCCESS)
 
     @admin.action(description=_("为所选文章添加主题…"), permissions=["change"])
-    def add_topic(self, request, queryset):
+    def add_topic(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = self._action_form(request, TopicChoiceForm)
         if not form.is_valid():
             return self._render_action(request, queryset, form, "add_topic", _("为所选文章添加主题"))
@@ -218,9 +226,10 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         n = curation.add_topic(queryset, topic, user=request.user)
         self.message_user(request, gettext("已为 %(count)d 篇文章添加主题“%(topic)s”。")
                           % {"count": n, "topic": topic.name}, messages.SUCCESS)
+        return None
 
     @admin.action(description=_("从所选文章移除主题…"), permissions=["change"])
-    def remove_topic(self, request, queryset):
+    def remove_topic(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = self._action_form(request, TopicChoiceForm)
         if not form.is_valid():
             return self._render_action(request, queryset, form, "remove_topic", _("从所选文章移除主题"))
@@ -228,16 +237,17 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         n = curation.remove_topic(queryset, topic, user=request.user)
         self.message_user(request, gettext("已从 %(count)d 篇文章移除主题“%(topic)s”；自动标注不会再添加它。")
                           % {"count": n, "topic": topic.name}, messages.SUCCESS)
+        return None
 
     @admin.action(description=_("重新运行自动标注"), permissions=["change"])
-    def retag(self, request, queryset):
+    def retag(self, request: HttpRequest, queryset: QuerySet) -> None:
         added, removed = curation.retag(queryset, user=request.user)
         self.message_user(request, gettext("自动标注完成：新增 %(added)d 个主题，移除 %(removed)d 个；"
                                            "编辑设定的主题未改动。") % {"added": added, "removed": removed},
                           messages.SUCCESS)
 
     @admin.action(description=_("标记为某篇文章的重复…"), permissions=["change"])
-    def mark_duplicate(self, request, queryset):
+    def mark_duplicate(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = self._action_form(request, KeepArticleForm)
         if not form.is_valid():
             return self._render_action(request, queryset, form, "mark_duplicate", _("标记为重复"))
@@ -249,17 +259,19 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
             return None
         self.message_user(request, gettext("已将 %(count)d 篇文章合并到“%(title)s”。")
                           % {"count": n, "title": keep.title}, messages.SUCCESS)
+        return None
 
     @admin.action(description=_("取消合并（恢复为独立文章）"), permissions=["change"])
-    def unmerge(self, request, queryset):
+    def unmerge(self, request: HttpRequest, queryset: QuerySet) -> None:
         n = merging.unmerge(queryset, user=request.user)
         self.message_user(request, gettext("已取消合并 %(count)d 篇文章。") % {"count": n}, messages.SUCCESS)
 
-    def _action_form(self, request, form_class):
+    def _action_form(self, request: HttpRequest, form_class: type[Form]) -> Form:
         data = request.POST if "apply" in request.POST else None
         return form_class(data, admin_site=self.admin_site)
 
-    def _render_action(self, request, queryset, form, action, title):
+    def _render_action(self, request: HttpRequest, queryset: QuerySet, form: Form, action: str,
+                       title: str) -> HttpResponse:
         count = queryset.count()
         return TemplateResponse(request, "admin/archive/article/action_form.html", {
             **self.admin_site.each_context(request),
@@ -275,12 +287,12 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         })
 
     # -- duplicates -----------------------------------------------------------
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         urls = [path("duplicates/", self.admin_site.admin_view(self.duplicates_view),
                      name="archive_article_duplicates")]
         return urls + super().get_urls()
 
-    def duplicates_view(self, request):
+    def duplicates_view(self, request: HttpRequest) -> HttpResponse:
         """List groups of articles that look like one story; merge a group or dismiss it."""
         if not self.has_change_permission(request):
             raise PermissionDenied
@@ -314,7 +326,7 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
             "date_to": request.GET.get("to", ""),
         })
 
-    def _decide_duplicates(self, request):
+    def _decide_duplicates(self, request: HttpRequest) -> HttpResponse:
         back = request.get_full_path()
         ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
         if request.POST.get("decision") == "distinct":
@@ -344,7 +356,7 @@ class ArticleAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         return HttpResponseRedirect(back)
 
 
-def _cites(number):
+def _cites(number: str) -> Q:
     """Return the condition "cites the document number" (cited_numbers holds a list of them)."""
     if connections[router.db_for_read(Article)].features.supports_json_field_contains:
         return Q(cited_numbers__contains=[number])
@@ -352,7 +364,7 @@ def _cites(number):
     return Q(cited_numbers__icontains=json.dumps(number)[1:-1])
 
 
-def _is_date(value):
+def _is_date(value: str | None) -> bool:
     try:
         return bool(value) and parse_date(value) is not None
     except ValueError:

@@ -1,12 +1,15 @@
 """Forms of the editors' site: the article form that merges concurrent edits, action and import forms."""
 import hashlib
 import json
+from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.sites import AdminSite
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Article, Topic
@@ -18,8 +21,8 @@ SNAPSHOT_SALT = "archive.admin.article-edit-base"
 class ControlCharactersMixin:
     """Strip control characters from every text a form accepts: XML (the Atom feed) cannot carry them."""
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
         for name, value in cleaned.items():
             if isinstance(value, (str, list, tuple)):
                 cleaned[name] = clean_value(value)
@@ -35,29 +38,29 @@ class LinesField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, (list, tuple)):
             return "\n".join(str(v) for v in value)
         return value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> list[str]:
         if isinstance(value, (list, tuple)):
             return [str(v).strip() for v in value if str(v).strip()]
         text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
-    def has_changed(self, initial, data):
+    def has_changed(self, initial: Any, data: Any) -> bool:
         return self.to_python(initial) != self.to_python(data)
 
 
 class EditBaseField(forms.CharField):
     """The signed record of what the form was opened with; never a change in itself."""
 
-    def has_changed(self, initial, data):
+    def has_changed(self, initial: Any, data: Any) -> bool:
         return False
 
 
-def digest(value):
+def digest(value: Any) -> str:
     """Return a short fingerprint of a model field value, for telling edits apart."""
     if isinstance(value, str):
         value = value.strip().replace("\r\n", "\n")
@@ -85,7 +88,7 @@ class ArticleAdminForm(ControlCharactersMixin, forms.ModelForm):
         model = Article
         fields = "__all__"
 
-    def __init__(self, *args, admin_site=None, **kwargs):
+    def __init__(self, *args: Any, admin_site: AdminSite | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _use_widget(self.fields["topic_list"],
                     AutocompleteSelectMultiple(Article._meta.get_field("topics"), admin_site or admin.site))
@@ -99,7 +102,7 @@ class ArticleAdminForm(ControlCharactersMixin, forms.ModelForm):
             if current is not None:
                 self.initial["edit_base"] = self.snapshot(current, self.current_topics)
 
-    def _current(self):
+    def _current(self) -> Article | None:
         """Return the article as stored now (the form's instance may be a historical version)."""
         if self.instance.pk is None:
             return None
@@ -107,7 +110,7 @@ class ArticleAdminForm(ControlCharactersMixin, forms.ModelForm):
             return Article.objects.filter(pk=self.instance.pk).first()
         return self.instance
 
-    def tracked(self):
+    def tracked(self) -> list[str]:
         """Return the model fields this form edits."""
         names = []
         for name in self.fields:
@@ -119,11 +122,11 @@ class ArticleAdminForm(ControlCharactersMixin, forms.ModelForm):
                 names.append(name)
         return names
 
-    def snapshot(self, article, topics):
+    def snapshot(self, article: Article, topics: list[int]) -> str:
         values = {name: digest(getattr(article, Article._meta.get_field(name).attname)) for name in self.tracked()}
         return signing.dumps({"fields": values, "topics": list(topics)}, salt=SNAPSHOT_SALT)
 
-    def base(self):
+    def base(self) -> dict[str, Any] | None:
         """Return what the form was opened with ({"fields", "topics"}), or None if unknown."""
         token = self.data.get(self.add_prefix("edit_base")) if self.is_bound else None
         if not token:
@@ -133,7 +136,7 @@ class ArticleAdminForm(ControlCharactersMixin, forms.ModelForm):
         except signing.BadSignature:
             return None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         for name, value in cleaned.items():
             if isinstance(value, str):  # browsers send textarea lines with CRLF; paragraphs are "\n\n"
@@ -150,7 +153,7 @@ class ArticleAdminForm(ControlCharactersMixin, forms.ModelForm):
         self._merge_concurrent_edits(cleaned)
         return cleaned
 
-    def _merge_concurrent_edits(self, cleaned):
+    def _merge_concurrent_edits(self, cleaned: dict[str, Any]) -> None:
         base = self.base()
         current = self._current()
         if base is None or current is None:
@@ -172,11 +175,11 @@ class ArticleAdminForm(ControlCharactersMixin, forms.ModelForm):
                                        "请核对后重新保存。") % {"value": _display(current, model_field)})
         if conflicts:
             # The editor has now seen the other change: saving again applies this form.
-            data = self.data.copy()
+            data = self.data.copy()  # type: ignore[has-type]
             data[self.add_prefix("edit_base")] = self.snapshot(current, self.current_topics)
             self.data = data
 
-    def topic_changes(self):
+    def topic_changes(self) -> tuple[set[int], set[int]]:
         """Return (added, removed) topic ids: this editor's changes since opening the form."""
         if "topic_list" not in self.cleaned_data:
             return set(), set()
@@ -186,20 +189,20 @@ class ArticleAdminForm(ControlCharactersMixin, forms.ModelForm):
         return mine - original, original - mine
 
 
-def _use_widget(field, widget):
+def _use_widget(field: forms.ChoiceField, widget: forms.Widget) -> None:
     """Give a choice field a widget that needs the admin site (built per form)."""
     widget.choices = field.choices
     widget.is_required = field.required
     field.widget = widget
 
 
-def _model_value(model_field, value):
+def _model_value(model_field: Field, value: Any) -> Any:
     if model_field.is_relation:
         return value.pk if value is not None else None
     return value
 
 
-def _display(article, model_field):
+def _display(article: Article, model_field: Field) -> str:
     value = getattr(article, model_field.name)
     if isinstance(value, (list, tuple)):
         value = "、".join(str(v) for v in value)
@@ -210,7 +213,7 @@ def _display(article, model_field):
 class ActionForm(ControlCharactersMixin, forms.Form):
     """The second step of a bulk action: pick its argument, keep the selection."""
 
-    def __init__(self, *args, admin_site=None, **kwargs):
+    def __init__(self, *args: Any, admin_site: AdminSite | None = None, **kwargs: Any) -> None:
         self.admin_site = admin_site or admin.site
         super().__init__(*args, **kwargs)
 
@@ -218,7 +221,7 @@ class ActionForm(ControlCharactersMixin, forms.Form):
 class TopicChoiceForm(ActionForm):
     topic = forms.ModelChoiceField(label=_("主题"), queryset=Topic.objects.all())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _use_widget(self.fields["topic"], AutocompleteSelect(Article._meta.get_field("topics"), self.admin_site))
 
@@ -227,7 +230,7 @@ class KeepArticleForm(ActionForm):
     keep = forms.ModelChoiceField(label=_("保留的文章"), queryset=Article.objects.exclude(
         status=Article.Status.DUPLICATE), help_text=_("所选的其他文章将标记为它的重复，离开检索，其页面跳转到它。"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _use_widget(self.fields["keep"], AutocompleteSelect(Article._meta.get_field("duplicate_of"), self.admin_site))
 
@@ -239,7 +242,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
         if isinstance(data, (list, tuple)):
             return [single(item, initial) for item in data]

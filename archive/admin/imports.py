@@ -1,8 +1,14 @@
 """Import batches in the editors' site, and importing uploaded files through the command's pipeline."""
 import tempfile
+from collections.abc import Iterable
+from datetime import date as Date
 from pathlib import Path
+from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,7 +25,9 @@ from archive.ingest.upsert import OUTCOMES, ImportRun
 from archive.models import ImportBatch
 
 
-def import_uploads(files, *, user=None, source=None, year=None, date=None):
+def import_uploads(files: Iterable[UploadedFile], *, user: AbstractBaseUser | None = None, source: str | None = None,
+                   year: int | None = None, date: Date | None = None,
+                   ) -> tuple[ImportBatch | None, list[dict[str, Any]]]:
     """Import uploaded files as the import_articles command does; return (batch or None, results).
 
     Each file is read and normalised first, then written in one transaction (a
@@ -34,11 +42,13 @@ def import_uploads(files, *, user=None, source=None, year=None, date=None):
         names = _save(files, Path(tmp))
         batch = ImportBatch.objects.create(paths="\n".join(n for n in names if n != MANIFEST_NAME),
                                            imported_by=user)
-        results, totals = [], dict.fromkeys(OUTCOMES, 0)
+        results: list[dict[str, Any]] = []
+        totals = dict.fromkeys(OUTCOMES, 0)
         try:
             run = ImportRun(batch=batch, lock=curation.write_lock)  # wait for other writers, never fail midway
             for item in walk_inputs([tmp]):
-                result = {"name": item.path.name, "format": "", "counts": {}, "rejected": [], "error": ""}
+                result: dict[str, Any] = {"name": item.path.name, "format": "", "counts": {}, "rejected": [],
+                                          "error": ""}
                 try:
                     if item.error:
                         raise FileRejected(item.error)
@@ -64,7 +74,7 @@ def import_uploads(files, *, user=None, source=None, year=None, date=None):
     return batch, results
 
 
-def _save(files, folder):
+def _save(files: Iterable[UploadedFile], folder: Path) -> list[str]:
     """Write uploads into folder under their own (unique) names; return the names."""
     names = []
     for upload in files:
@@ -90,24 +100,24 @@ class ImportBatchAdmin(admin.ModelAdmin):
               "article_link", "report_table"]
     readonly_fields = fields
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
         return False  # provenance: batches are a record, not editable
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
         return False
 
     @admin.display(description=_("文件名"))
-    def file_names(self, obj):
+    def file_names(self, obj: ImportBatch) -> str:
         names = [Path(p).name for p in obj.paths.splitlines() if p.strip()]
         return "、".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
 
     @admin.display(description=_("文章"))
-    def article_link(self, obj):
+    def article_link(self, obj: ImportBatch) -> str:
         url = reverse("admin:archive_article_changelist") + "?" + urlencode({"batch__id__exact": obj.pk})
         return format_html('<a href="{}">{}</a>', url, gettext("查看本批次的文章"))
 
     @admin.display(description=_("导入报告"))
-    def report_table(self, obj):
+    def report_table(self, obj: ImportBatch) -> str:
         if not obj.report:
             return "—"
         lines = []
@@ -121,7 +131,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return format_html('<table class="import-report">{}</table>',
                            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", lines))
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(self, request: HttpRequest, form_url: str = "",
+                 extra_context: dict[str, Any] | None = None) -> HttpResponse:
         """Upload files and import them; show the per-file counts and every rejected record."""
         if not self.has_add_permission(request):
             raise PermissionDenied

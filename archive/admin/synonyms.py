@@ -13,7 +13,7 @@ class SynonymGroupForm(forms.ModelForm):
         model = SynonymGroup
         fields = ["terms", "note", "active"]
 
-    def clean_terms(self):
+    def clean_terms(self) -> str:
         group = SynonymGroup(terms=self.cleaned_data["terms"])
         terms = group.term_list
         if len(terms) < 2:

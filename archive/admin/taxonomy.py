@@ -1,11 +1,15 @@
 """Sources and topics in the editors' site, with article counts, re-tagging and the topic report."""
 import math
 from collections import Counter
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -26,7 +30,7 @@ REPORT_CHARS = 1500       # leading characters of each body read
 REPORT_TERMS = 40
 
 
-def _changelist(**params):
+def _changelist(**params: Any) -> str:
     return reverse("admin:archive_article_changelist") + "?" + urlencode(params)
 
 
@@ -39,20 +43,20 @@ class SourceAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     ordering = ["name"]
     fields = ["name", "kind", "region", "biz"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         searchable = Q(articles__status=Article.Status.PUBLISHED, articles__is_empty=False)
         return super().get_queryset(request).annotate(
             n_articles=Count("articles"), n_searchable=Count("articles", filter=searchable))
 
     @admin.display(description=_("文章数"), ordering="n_articles")
-    def article_count(self, obj):
+    def article_count(self, obj: Source) -> str:
         return format_html('<a href="{}">{}</a>', _changelist(source__id__exact=obj.pk), obj.n_articles)
 
     @admin.display(description=_("可检索"), ordering="n_searchable")
-    def searchable_count(self, obj):
+    def searchable_count(self, obj: Source) -> int:
         return obj.n_searchable
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Source, form: ModelForm, change: bool) -> None:
         old_name = Source.objects.filter(pk=obj.pk).values_list("name", flat=True).first() if obj.pk else None
         super().save_model(request, obj, form, change)
         if old_name is not None and old_name != obj.name:
@@ -75,53 +79,53 @@ class TopicAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     actions = ["retag_all"]
     change_list_template = "admin/archive/topic/change_list.html"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(
             n_articles=Count("articletopic"),
             n_editor=Count("articletopic", filter=Q(articletopic__origin=ArticleTopic.Origin.EDITOR)))
 
     @admin.display(description=_("文章数"), ordering="n_articles")
-    def article_count(self, obj):
+    def article_count(self, obj: Topic) -> str:
         return format_html('<a href="{}">{}</a>', _changelist(topic=obj.pk), obj.n_articles)
 
     @admin.display(description=_("其中编辑指定"), ordering="n_editor")
-    def editor_count(self, obj):
+    def editor_count(self, obj: Topic) -> int:
         return obj.n_editor
 
     @admin.display(description=_("关键词规则"))
-    def rule_preview(self, obj):
+    def rule_preview(self, obj: Topic) -> str:
         words = obj.keywords
         return "、".join(words[:8]) + ("…" if len(words) > 8 else "")
 
     @admin.action(description=_("按此主题的规则重新标注全部文章"), permissions=["change"])
-    def retag_all(self, request, queryset):
+    def retag_all(self, request: HttpRequest, queryset: QuerySet) -> None:
         for topic in queryset.order_by("name"):
             added, removed = curation.retag_topic(topic, user=request.user)
             self.message_user(request, gettext("主题“%(topic)s”：新增 %(added)d 篇，移除 %(removed)d 篇；"
                                                "编辑设定的不变。")
                               % {"topic": topic.name, "added": added, "removed": removed}, messages.SUCCESS)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Topic, form: ModelForm, change: bool) -> None:
         old_name = Topic.objects.filter(pk=obj.pk).values_list("name", flat=True).first() if obj.pk else None
         super().save_model(request, obj, form, change)
         if old_name is not None and old_name != obj.name:
             curation.reindex_related(topic=obj)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Topic) -> None:
         ids = list(Article.objects.filter(topics=obj).values_list("pk", flat=True))
         super().delete_model(request, obj)
         articles_changed(ids)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = list(Article.objects.filter(topics__in=queryset).values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         articles_changed(ids)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         return [path("report/", self.admin_site.admin_view(self.report_view), name="archive_topic_report"),
                 *super().get_urls()]
 
-    def report_view(self, request):
+    def report_view(self, request: HttpRequest) -> HttpResponse:
         """Show untagged articles, unused topics and frequent terms of untagged articles."""
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -142,7 +146,7 @@ class TopicAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         })
 
 
-def suggested_terms(limit=REPORT_TERMS):
+def suggested_terms(limit: int = REPORT_TERMS) -> list[dict[str, Any]]:
     """Return [{term, count, score}]: words frequent in untagged articles and rare in tagged ones.
 
     Words already in a topic's rules, source names and stop words are left out:
@@ -155,12 +159,13 @@ def suggested_terms(limit=REPORT_TERMS):
     reference = _documents(searchable.filter(topics__isnull=False).distinct(), REPORT_REFERENCE)
     known = {k.lower() for t in Topic.objects.all() for k in t.keywords}
     known |= {name.lower() for name in Source.objects.values_list("name", flat=True)}
-    in_sample, in_reference = Counter(), Counter()
+    in_sample: Counter[str] = Counter()
+    in_reference: Counter[str] = Counter()
     for terms in sample:
         in_sample.update(terms)
     for terms in reference:
         in_reference.update(terms)
-    scored = []
+    scored: list[dict[str, Any]] = []
     for term, count in in_sample.items():
         if count < 2 or term in known or any(k in term or term in k for k in known if len(k) >= 2):
             continue
@@ -170,11 +175,11 @@ def suggested_terms(limit=REPORT_TERMS):
     return scored[:limit]
 
 
-def _documents(queryset, limit):
+def _documents(queryset: QuerySet, limit: int) -> list[set[str]]:
     """Return the set of useful words of each of the newest `limit` articles of queryset."""
     rows = queryset.order_by("-published", "-pk").values_list("title", "body")[:limit]
     return [{t for t in query_terms(f"{title}\n{body[:REPORT_CHARS]}") if _useful(t)} for title, body in rows]
 
 
-def _useful(term):
+def _useful(term: str) -> bool:
     return len(term) >= 2 and term not in STOP_WORDS and is_han(term)

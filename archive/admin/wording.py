@@ -4,9 +4,13 @@ The stored history reasons and the importer's messages are codes and English tex
 command line; the admin shows them in words here, leaving what is stored unchanged.
 """
 import re
+from datetime import datetime
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_lazy as _
+from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 REASONS = {
@@ -50,7 +54,7 @@ def readable_message(text: str) -> str:
 class ReadableHistoryHelper(HistoricalRecordContextHelper):
     """Show a changed choice field by its label (已发布 → 已隐藏), not its stored value."""
 
-    def prepare_delta_change_value(self, change, value):
+    def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
         field = self.model._meta.get_field(change.field)
         if field.choices and value not in (None, ""):
             return dict(field.flatchoices).get(value, value)
@@ -63,21 +67,24 @@ class ReadableHistoryMixin:
     """History pages with Chinese headers, reasons in words and choice labels in the changes."""
 
     object_history_list_template = "admin/archive/history_list.html"
+    model: Any  # the ModelAdmin it is mixed into sets it
 
-    def get_historical_record_context_helper(self, request, historical_record):
+    def get_historical_record_context_helper(self, request: HttpRequest,
+                                             historical_record: Any) -> ReadableHistoryHelper:
         return ReadableHistoryHelper(self.model, historical_record)
 
-    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+    def set_history_delta_changes(self, request: HttpRequest, historical_records: Any,
+                                  foreign_keys_are_objs: bool = True) -> None:
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)  # type: ignore[misc]
         for record in historical_records:
             record.reason_label = reason_label(record.history_change_reason)
 
     @admin.display(description=_("创建时间"))
-    def created_time(self, obj):
+    def created_time(self, obj: Any) -> datetime:
         return obj.created_at
 
     @admin.display(description=_("更新时间"))
-    def updated_time(self, obj):
+    def updated_time(self, obj: Any) -> datetime:
         return obj.updated_at
 
 

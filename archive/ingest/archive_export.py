@@ -28,12 +28,15 @@ Merge links are resolved by "id" once the whole file is read.
 import datetime
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from archive.index_port import articles_changed
-from archive.models import Article, ArticleTopic, Source, Topic, TopicExclusion
+from archive.models import Article, ArticleTopic, ImportBatch, Source, Topic, TopicExclusion
+
+if TYPE_CHECKING:
+    from archive.ingest.pages import RawRecord
 
 FORMAT_VERSION = 1
 MARKER = "archive_export"
@@ -54,7 +57,7 @@ def is_export_record(value: Any) -> bool:
 
 # -- writing ---------------------------------------------------------------
 
-def export_records(articles=None) -> Iterator[dict]:
+def export_records(articles: QuerySet | None = None) -> Iterator[dict]:
     """Yield the records of the whole archive (or of the articles queryset): topics, sources, articles."""
     for topic in Topic.objects.order_by("pk"):
         yield {MARKER: FORMAT_VERSION, "type": "topic", "name": topic.name, "slug": topic.slug,
@@ -95,16 +98,16 @@ def to_line(record: dict) -> str:
 class Restorer:
     """Restore the records of one export file; call restore() per record, then finish()."""
 
-    def __init__(self, *, batch=None):
+    def __init__(self, *, batch: ImportBatch | None = None) -> None:
         self.batch = batch
-        self.exported = {}   # exported id -> restored pk
-        self.links = []      # (record number, restored pk, exported id of the kept article)
-        self.changed = []
+        self.exported: dict[int, int] = {}   # exported id -> restored pk
+        self.links: list[tuple[int | None, int, int]] = []  # (record number, restored pk, exported id kept)
+        self.changed: list[int] = []
         self.topics = {t.name: t for t in Topic.objects.all()}
-        self.sources = {}
-        self.number = None   # the record being restored, for the messages of finish()
+        self.sources: dict[str, Source] = {}
+        self.number: int | None = None   # the record being restored, for the messages of finish()
 
-    def restore(self, value: dict, *, number=None) -> str | None:
+    def restore(self, value: dict, *, number: int | None = None) -> str | None:
         """Restore one record; return the outcome of an article ("created", "updated", "unchanged"), else None."""
         self.number = number
         if value.get(MARKER) != FORMAT_VERSION:
@@ -132,24 +135,24 @@ class Restorer:
         articles_changed(self.changed)
         return missing
 
-    def _topic(self, value):
+    def _topic(self, value: dict[str, Any]) -> None:
         topic, _ = Topic.objects.get_or_create(name=value["name"], defaults={
             "slug": value["slug"], "description": value.get("description", ""), "rules": value.get("rules", "")})
         self.topics[topic.name] = topic
         return None  # only articles are counted
 
-    def _source_line(self, value):
+    def _source_line(self, value: dict[str, Any]) -> None:
         fields = {"kind": value["kind"], "biz": value.get("biz", ""), "region": value["region"]}
         source, _ = Source.objects.get_or_create(name=value["name"], defaults=fields)
         self.sources[source.name] = source
         return None
 
-    def _source(self, name):
+    def _source(self, name: str) -> Source:
         if name not in self.sources:
             self.sources[name], _ = Source.objects.get_or_create(name=name)
         return self.sources[name]
 
-    def _article(self, value):
+    def _article(self, value: dict[str, Any]) -> str:
         values = {name: value[name] for name in ARTICLE_FIELDS}
         if values["status"] not in Article.Status.values:
             raise ExportRecordError(f"unknown status {values['status']!r}")
@@ -176,23 +179,23 @@ class Restorer:
             self.links.append((self.number, article.pk, value["duplicate_of"]))
         return outcome
 
-    def _wanted(self, value):
+    def _wanted(self, value: dict[str, Any]) -> tuple[dict[int, str], set[int]]:
         topics = {self._topic_named(t["name"]).pk: t["origin"] for t in value.get("topics", [])}
         removed = {self._topic_named(name).pk for name in value.get("topics_removed", [])}
         return topics, removed
 
-    def _topic_named(self, name):
+    def _topic_named(self, name: str) -> Topic:
         if name not in self.topics:
             raise ExportRecordError(f"topic {name!r} is neither in the archive nor in the export")
         return self.topics[name]
 
-    def _same_topics(self, article, value):
+    def _same_topics(self, article: Article, value: dict[str, Any]) -> bool:
         topics, removed = self._wanted(value)
         return (dict(ArticleTopic.objects.filter(article=article).values_list("topic_id", "origin")) == topics
                 and set(TopicExclusion.objects.filter(article=article).values_list("topic_id", flat=True))
                 == removed)
 
-    def _set_topics(self, article, value):
+    def _set_topics(self, article: Article, value: dict[str, Any]) -> None:
         topics, removed = self._wanted(value)
         ArticleTopic.objects.filter(article=article).delete()
         TopicExclusion.objects.filter(article=article).delete()
@@ -201,7 +204,7 @@ class Restorer:
         TopicExclusion.objects.bulk_create([TopicExclusion(article=article, topic_id=pk) for pk in removed])
 
 
-def _find(source, values):
+def _find(source: Source, values: dict[str, Any]) -> Article | None:
     """Return the stored article the record is (URL, else external id, else title and date), or None."""
     articles = Article.objects.order_by("pk")
     if values["url"]:
@@ -212,21 +215,24 @@ def _find(source, values):
                            url="", external_id="").first()
 
 
-def _differs(article, source, values):
+def _differs(article: Article, source: Source, values: dict[str, Any]) -> bool:
     return article.source_id != source.pk or any(getattr(article, k) != v for k, v in values.items())
 
 
-def restore_records(records: Iterable, *, batch=None) -> tuple:
+def restore_records(records: Iterable["RawRecord"], *, batch: ImportBatch | None = None,
+                    ) -> tuple[dict[str, int], list[tuple[int | None, str]]]:
     """Restore raw records ((number, value, error)) of one export file; return (counts, rejected).
 
     To be called inside the file's transaction, as ImportRun.import_file does.
     """
-    restorer, counts, rejected = Restorer(batch=batch), {}, []
+    restorer = Restorer(batch=batch)
+    counts: dict[str, int] = {}
+    rejected: list[tuple[int | None, str]] = []
     for record in records:
         try:
             if record.error:
                 raise ExportRecordError(record.error)
-            outcome = restorer.restore(record.value, number=record.number)
+            outcome = restorer.restore(record.value, number=record.number)  # type: ignore[arg-type]  # checked by the reader
         except ExportRecordError as error:
             outcome = "rejected"
             rejected.append((record.number, str(error)))

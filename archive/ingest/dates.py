@@ -20,7 +20,7 @@ HEADER_RE = re.compile(
 )
 
 
-def _from_timestamp(value):
+def _from_timestamp(value: float) -> datetime.date:
     seconds = value / 1000 if value > _MILLISECONDS_FROM else value
     try:
         return datetime.datetime.fromtimestamp(seconds, _CHINA).date()
@@ -28,7 +28,7 @@ def _from_timestamp(value):
         raise RecordRejected(f"unparseable date {value!r}") from None
 
 
-def _from_text(text, year):
+def _from_text(text: str, year: int | None) -> datetime.date:
     text = text.strip()
     digits = normalize_width(text)
     if match := _FULL_RE.fullmatch(digits):
@@ -45,7 +45,7 @@ def _from_text(text, year):
         raise RecordRejected(f"unparseable date '{text}'") from None
 
 
-def parse_date(value, *, year=None, today):
+def parse_date(value: object, *, year: int | None = None, today: datetime.date) -> datetime.date:
     """Return the date in value, rejecting missing, malformed and out-of-range dates."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise RecordRejected("missing date")
@@ -59,7 +59,7 @@ def parse_date(value, *, year=None, today):
     return day
 
 
-def find_header_date(text):
+def find_header_date(text: str) -> datetime.date | None:
     """Return the date of the first "YYYY-MM-DD HH:MM[:SS] [来源:X]" line in text, or None."""
     for line in text.splitlines():
         if match := HEADER_RE.fullmatch(line.strip()):

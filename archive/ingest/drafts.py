@@ -1,7 +1,9 @@
 """Normalize one raw record (JSON article or page story) into an ArticleDraft."""
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from archive.ingest.dates import parse_date
 from archive.ingest.errors import RecordRejected
@@ -73,21 +75,21 @@ class ArticleDraft:
     deadline: datetime.date | None = None
 
     @property
-    def body(self):
+    def body(self) -> str:
         """Return the paragraphs separated by blank lines."""
         return "\n\n".join(self.paragraphs)
 
 
-def _type_name(value):
+def _type_name(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _field(record, name):
+def _field(record: Mapping[str, Any], name: str) -> Any:
     """Return the record's value for a field under its first present key, or None."""
     return next((record[key] for key in _KEYS[name] if key in record), None)
 
 
-def _text(value, name):
+def _text(value: object, name: str) -> str:
     """Return value as a string ("" for None); reject other types."""
     if value is None:
         return ""
@@ -96,12 +98,12 @@ def _text(value, name):
     return value
 
 
-def _line(value, name):
+def _line(value: object, name: str) -> str:
     """Return value as one clean line of plain text."""
     return " ".join(strip_control_chars(html_to_text(_text(value, name))).split())
 
 
-def _drop_title_lines(title, paragraphs):
+def _drop_title_lines(title: str, paragraphs: list[str]) -> list[str]:
     """Drop opening lines that only repeat the title, as notices broken over lines do."""
     bare_title = _SPACE_RE.sub("", _MARKER_RE.sub("", title))
     joined = ""
@@ -112,7 +114,8 @@ def _drop_title_lines(title, paragraphs):
     return []
 
 
-def _published(value, *, fmt, year, date, today):
+def _published(value: Mapping[str, Any], *, fmt: str | None, year: int | None, date: datetime.date | None,
+               today: datetime.date) -> datetime.date:
     """Return the record's date: its own, else the file's date; reject it when there is none."""
     written = _field(value, "date")
     if written is None or (isinstance(written, str) and not written.strip()):
@@ -123,7 +126,8 @@ def _published(value, *, fmt, year, date, today):
     return parse_date(written, year=year, today=today)
 
 
-def draft_from_record(value, *, year=None, source=None, date: datetime.date | None = None, today):
+def draft_from_record(value: object, *, year: int | None = None, source: str | None = None,
+                      date: datetime.date | None = None, today: datetime.date) -> ArticleDraft:
     """Return the ArticleDraft of one raw record, or raise RecordRejected with the reason.
 
     date is the file's date (--date or a manifest's), for records that carry none.

@@ -3,6 +3,7 @@ issuing bodies and application deadlines."""
 import datetime
 import html
 import re
+from collections.abc import Iterator, Sequence
 
 from archive import docnumbers
 from archive.docnumbers import whole_number
@@ -58,7 +59,7 @@ PLACE_NAMES = tuple(sorted({*_WHOLE_DELTA, *(p for places in _PLACES.values() fo
                            key=lambda name: (-len(name), name)))
 
 
-def own_doc_number(title, paragraphs):
+def own_doc_number(title: str, paragraphs: Sequence[str]) -> str:
     """Return the document's own number: alone on an opening paragraph or closing the title."""
     for para in paragraphs[:_OWN_NUMBER_WITHIN]:
         if number := whole_number(normalize_width(para)):
@@ -68,17 +69,17 @@ def own_doc_number(title, paragraphs):
     return ""
 
 
-def find_doc_numbers(text):
+def find_doc_numbers(text: str) -> list[str]:
     """Return the document numbers in text, normalized, in order of first appearance."""
     return docnumbers.find_doc_numbers(normalize_width(text))
 
 
-def cited_doc_numbers(paragraphs, *, own):
+def cited_doc_numbers(paragraphs: Sequence[str], *, own: str) -> list[str]:
     """Return the document numbers the text cites, leaving out its own."""
     return [number for number in find_doc_numbers("\n".join(paragraphs)) if number != own]
 
 
-def doc_kind(title, paragraphs):
+def doc_kind(title: str, paragraphs: Sequence[str]) -> str:
     """Return the document type the title (or a numbered text) flags, else "新闻"."""
     if (marker := _MARKER_RE.match(title)) and marker[1] in _MARKER_KINDS:
         return _MARKER_KINDS[marker[1]]
@@ -89,7 +90,7 @@ def doc_kind(title, paragraphs):
     return "政策文件" if own_doc_number(title, paragraphs) else "新闻"
 
 
-def _outlet(regex, paragraphs):
+def _outlet(regex: re.Pattern[str], paragraphs: Sequence[str]) -> str:
     for para in reversed(paragraphs):
         for match in regex.finditer(html.unescape(para)):
             name = _GLUED_CREDIT_RE.sub("", match["name"])
@@ -98,13 +99,13 @@ def _outlet(regex, paragraphs):
     return ""
 
 
-def reprint_outlet(paragraphs):
+def reprint_outlet(paragraphs: Sequence[str]) -> str:
     """Return the outlet a reprint names ("来源：解放日报", "本文转载自“上海科技”"), or ""."""
     # 来源 names the first publisher; 转载自 may only name the account in between.
     return _outlet(_SOURCE_CREDIT_RE, paragraphs) or _outlet(_REPRINT_RE, paragraphs)
 
 
-def regions_mentioned(text):
+def regions_mentioned(text: str) -> list[str]:
     """Return the regions of the delta whose names or cities appear in text, in REGIONS order."""
     if any(name in text for name in _WHOLE_DELTA):
         return list(REGIONS)
@@ -114,7 +115,7 @@ def regions_mentioned(text):
     ]
 
 
-def source_region(name):
+def source_region(name: str) -> str:
     """Return the region of a source (account or newspaper) by its name, else "其他"."""
     for paper, region in _PAPERS.items():
         if paper in name:
@@ -206,7 +207,7 @@ _NUMBER_ISSUERS = (
 )
 
 
-def normalize_issuing_body(name):
+def normalize_issuing_body(name: str) -> str:
     """Return the one full name of an issuing body ("市科委" -> "上海市科学技术委员会"), or ""."""
     name = re.sub(r"\s+", "", normalize_width(name)).strip("：:，,。")
     if sealed := _ON_BEHALF_RE.fullmatch(name):
@@ -223,18 +224,18 @@ def normalize_issuing_body(name):
     return name
 
 
-def issuer_aliases():
+def issuer_aliases() -> dict[str, str]:
     """Return {short name: full name} of the issuing bodies the normalisation knows by name."""
     return dict(_ISSUER_ALIASES)
 
 
-def issuer_of_number(number):
+def issuer_of_number(number: str) -> str:
     """Return the issuing body a document number's prefix names (沪科合〔2026〕1号 -> 市科委), or ""."""
     prefix = number.split("〔", 1)[0]
     return next((body for start, body in _NUMBER_ISSUERS if prefix.startswith(start)), "")
 
 
-def _signature_bodies(paragraphs):
+def _signature_bodies(paragraphs: Sequence[str]) -> Iterator[str]:
     """Yield the bodies signing the text: organisation lines right above a date line."""
     lines = [normalize_width(p).strip() for p in paragraphs]
     for i, line in enumerate(lines):
@@ -251,7 +252,7 @@ def _signature_bodies(paragraphs):
             yield from entry.split()
 
 
-def _heading_bodies(title, paragraphs):
+def _heading_bodies(title: str, paragraphs: Sequence[str]) -> Iterator[str]:
     """Yield the bodies a heading names: "X关于…的通知", or a line of several names."""
     for line in [title, *paragraphs[:2]]:
         line = normalize_width(line).strip()
@@ -261,7 +262,7 @@ def _heading_bodies(title, paragraphs):
             yield from line.split()
 
 
-def issuing_bodies(title, paragraphs, *, doc_number=""):
+def issuing_bodies(title: str, paragraphs: Sequence[str], *, doc_number: str = "") -> list[str]:
     """Return the normalized bodies that issued a notice, in order: signature, heading, number."""
     names = [*_signature_bodies(paragraphs), *_heading_bodies(title, paragraphs)]
     bodies = []
@@ -291,16 +292,16 @@ _BEFORE_RE = re.compile(
 _DEADLINE_SPAN = (datetime.timedelta(days=-400), datetime.timedelta(days=3 * 366))
 
 
-def _make_day(match, prefix, *, year):
+def _make_day(match: re.Match[str], prefix: str, *, year: int | str) -> datetime.date | None:
     try:
         return datetime.date(int(match[prefix + "y"] or year), int(match[prefix + "m"]), int(match[prefix + "d"]))
     except ValueError:
         return None
 
 
-def _deadline_in(sentence, published):
+def _deadline_in(sentence: str, published: datetime.date) -> datetime.date | None:
     """Return the deadline one sentence announces, or None."""
-    candidates = []
+    candidates: list[tuple[re.Match[str], str, str | None]] = []
     if (match := _CLOSES_RE.search(sentence)) and re.search(_APPLY, sentence):
         candidates.append((match, "a", None))
     if match := _WINDOW_RE.search(sentence):
@@ -319,7 +320,7 @@ def _deadline_in(sentence, published):
     return None
 
 
-def application_deadline(paragraphs, *, published):
+def application_deadline(paragraphs: Sequence[str], *, published: datetime.date) -> datetime.date | None:
     """Return the date applications close, from text such as "申报截止时间为2025年11月6日17:00", or None."""
     for para in paragraphs:
         for sentence in _SENTENCE_RE.findall(normalize_width(para)):

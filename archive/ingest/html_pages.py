@@ -12,9 +12,11 @@ import codecs
 import datetime
 import html
 import re
+from collections.abc import Iterable
 
 import lxml.html
 from lxml import etree
+from lxml.html import HtmlElement
 
 from archive.ingest.datelines import find_dateline
 from archive.ingest.dates import HEADER_RE
@@ -84,7 +86,7 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or (head.startswith("<?xml") and "<html" in head)
 
 
-def parse_html(text: str):
+def parse_html(text: str) -> HtmlElement:
     """Return the lxml document of an HTML text; FileRejected when it cannot be parsed."""
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION_RE.sub("", text, count=1))
@@ -101,22 +103,23 @@ def _clean(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-def _drop(root, tags) -> None:
+def _drop(root: HtmlElement, tags: Iterable[str]) -> None:
     for element in list(root.iter(*tags)):
         if element.getparent() is not None:
             element.drop_tree()  # keeps the text after it
 
 
-def _hidden(element) -> bool:
+def _hidden(element: HtmlElement) -> bool:
     style = (element.get("style") or "").replace(" ", "").lower()
     return "display:none" in style or element.get("hidden") is not None
 
 
-def block_lines(element) -> list[str]:
+def block_lines(element: HtmlElement) -> list[str]:
     """Return the text of an element as lines: one per paragraph, block or line break."""
-    lines, current = [], []
+    lines: list[str] = []
+    current: list[str] = []
 
-    def flush():
+    def flush() -> None:
         if line := _clean("".join(current)):
             lines.append(line)
         current.clear()
@@ -153,7 +156,7 @@ def block_lines(element) -> list[str]:
     return lines
 
 
-def _meta(root, *names) -> str:
+def _meta(root: HtmlElement, *names: str) -> str:
     wanted = {name.lower() for name in names}
     for element in root.iter("meta"):
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
@@ -169,7 +172,7 @@ def _script_var(scripts: str, name: str) -> str:
     return html.unescape(match[2]).strip() if match else ""
 
 
-def _by_id(root, *ids):
+def _by_id(root: HtmlElement, *ids: str) -> HtmlElement | None:
     for ident in ids:
         found = root.xpath(f"//*[@id='{ident}']")
         if found:
@@ -177,11 +180,11 @@ def _by_id(root, *ids):
     return None
 
 
-def _text_of(element) -> str:
+def _text_of(element: HtmlElement | None) -> str:
     return _clean(" ".join(block_lines(element))) if element is not None else ""
 
 
-def _wechat(root, text: str, scripts: str) -> dict:
+def _wechat(root: HtmlElement, text: str, scripts: str) -> dict:
     content = _by_id(root, "js_content")
     title = (_text_of(_by_id(root, "activity-name")) or _meta(root, "og:title", "twitter:title")
              or _script_var(scripts, "msg_title"))
@@ -199,7 +202,7 @@ def _wechat(root, text: str, scripts: str) -> dict:
     return make_story(title=title, body=body, date=date, source=account, url=url, fmt="html", raw=text)
 
 
-def _title(root, title_tag: str) -> tuple[str, str]:
+def _title(root: HtmlElement, title_tag: str) -> tuple[str, str]:
     """Return the headline and the site name its <title> gives ("标题_网易新闻" -> 网易新闻)."""
     headings = [_text_of(h) for h in root.iter("h1")]
     parts = [p for p in _TITLE_SEPARATORS_RE.split(title_tag) if p]
@@ -215,7 +218,7 @@ def _title(root, title_tag: str) -> tuple[str, str]:
     return og or next((h for h in headings if h), "") or title_tag, site
 
 
-def _main_element(body):
+def _main_element(body: HtmlElement) -> HtmlElement:
     """Return the element holding most running text: the parent of the longest run of paragraphs."""
     for found in body.xpath(".//*[@itemprop='articleBody'] | .//article"):
         if len(_clean(found.text_content())) >= 100:
@@ -236,11 +239,11 @@ def _main_element(body):
                 scores[element] = scores.get(element, 0) + len(_clean(direct)) // 2
     if not scores:
         return body
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda element: scores[element])
     return best if scores[best] >= _MIN_BODY_CHARS else body
 
 
-def _page_date(root, meta: str, before: list[str], body: list[str]) -> str | None:
+def _page_date(root: HtmlElement, meta: str, before: list[str], body: list[str]) -> str | None:
     if match := _FULL_DATE_RE.search(meta):
         return "-".join(match.groups())
     for element in root.iter("time"):
@@ -253,7 +256,7 @@ def _page_date(root, meta: str, before: list[str], body: list[str]) -> str | Non
     return find_dateline(body) or None
 
 
-def _generic(root, text: str) -> dict:
+def _generic(root: HtmlElement, text: str) -> dict:
     title_element = root.find(".//title")
     title_tag = _clean(title_element.text_content()) if title_element is not None else ""
     headline, site = _title(root, title_tag)

@@ -4,7 +4,9 @@ import json
 import os
 import stat
 from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from archive.ingest.errors import FileRejected
 
@@ -47,7 +49,7 @@ def _checked(entry: dict, manifest: Path, name: str) -> dict:
     return options
 
 
-def manifest_options(path) -> dict:
+def manifest_options(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Return the options the manifest beside path gives for it ({} if none); date as a datetime.date."""
     path = Path(path)
     manifest = path.parent / MANIFEST_NAME
@@ -97,7 +99,7 @@ def _walk(folder: Path, found: list, seen: set) -> None:
             found.append(InputFile(path, f"is {_kind(mode)}, not a regular file"))
 
 
-def walk_inputs(paths) -> list[InputFile]:
+def walk_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[InputFile]:
     """Return the files to import: files as given, folders walked in name order.
 
     A folder that cannot be read, a FIFO or device inside one, and a folder
@@ -117,6 +119,6 @@ def walk_inputs(paths) -> list[InputFile]:
     return files
 
 
-def expand_paths(paths) -> list[Path]:
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Return the readable files walk_inputs finds (for callers that only want those)."""
     return [f.path for f in walk_inputs(paths) if not f.error]

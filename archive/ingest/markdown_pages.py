@@ -9,6 +9,7 @@ heading or list item.
 """
 import datetime
 import re
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -65,7 +66,7 @@ def _front_matter(text: str) -> tuple[dict, str]:
     return fields, text[match.end():]
 
 
-def _inline_text(token) -> str:
+def _inline_text(token: Any) -> str:
     parts = []
     for child in token.children or ():
         if child.type in ("text", "code_inline"):

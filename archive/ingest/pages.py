@@ -1,11 +1,13 @@
 """Split plain-text pages (newspaper digests, roundups, scraped articles) into story records."""
 import datetime
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from archive.ingest.datelines import find_dateline
 from archive.ingest.dates import HEADER_RE
-from archive.ingest.roundups import find_roundup, is_paragraph
+from archive.ingest.roundups import Roundup, find_roundup, is_paragraph
 from archive.ingest.titles import DECORATION, fallback_title, is_headline_line, is_note_label, note_block_length
 
 
@@ -27,7 +29,9 @@ _BARE_DATE_RE = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?")
 _SIDEBAR_PAIRS = 3
 
 
-def make_story(*, title, body, date, source, raw, outlet="", year=None, regions=(), url="", fmt="text"):
+def make_story(*, title: str, body: Sequence[str], date: object, source: str, raw: object, outlet: str = "",
+               year: int | None = None, regions: Iterable[str] = (), url: str = "",
+               fmt: str = "text") -> dict[str, Any]:
     """Return a story record: what a page reader found for one article, raw text kept verbatim."""
     return {
         "title": title, "content": "\n".join(body), "date": date or None, "source": source,
@@ -35,7 +39,7 @@ def make_story(*, title, body, date, source, raw, outlet="", year=None, regions=
     }
 
 
-def _leading_headline(lines):
+def _leading_headline(lines: list[str]) -> tuple[str, list[str]] | None:
     """Return the title and body of lines that open with headline lines (the last is the title), else None."""
     count = 0
     while count < len(lines) and is_headline_line(lines[count]):
@@ -44,7 +48,7 @@ def _leading_headline(lines):
     return (lines[count - 1].lstrip(DECORATION), lines[count:]) if count else None
 
 
-def _split_headline(lines):
+def _split_headline(lines: Iterable[str]) -> tuple[str, list[str]]:
     """Return the title and body lines of a story: the last leading headline is its title.
 
     A story that opens with a note (编者按 …) loses the note's label and takes the
@@ -62,19 +66,19 @@ def _split_headline(lines):
     return (fallback_title(lines[0]) if lines else ""), lines
 
 
-def _append_note(story, lines):
+def _append_note(story: dict[str, Any], lines: list[str]) -> None:
     """Add a note block (its label line kept as a line of text) to the end of a story."""
     text = [line.strip().strip(DECORATION) for line in lines if line.strip()]
     story["content"] = "\n".join([story["content"], *text]) if story["content"] else "\n".join(text)
     story["raw"] += "".join(lines)
 
 
-def _page_title(title, body):
+def _page_title(title: str, body: list[str]) -> tuple[str, list[str]]:
     """Return a page's title and body: its first line, unless that is a note's label (then as a story's)."""
     return _split_headline([title, *body]) if is_note_label(title) else (title, body)
 
 
-def _drop_sidebar(lines):
+def _drop_sidebar(lines: list[str]) -> list[str]:
     """Cut the tail of unrelated headlines that starts where 3 (line, bare date) pairs do."""
     window = 2 * _SIDEBAR_PAIRS
     for start in range(len(lines) - window + 1):
@@ -84,7 +88,7 @@ def _drop_sidebar(lines):
     return lines
 
 
-def _blocks(lines, closers):
+def _blocks(lines: list[str], closers: Iterable[int]) -> list[tuple[int, int, re.Match[str] | None]]:
     """Return (start, stop, closer match or None) for each story block of a digest page."""
     blocks, start = [], 0
     for end in closers:
@@ -95,7 +99,8 @@ def _blocks(lines, closers):
     return blocks
 
 
-def _digest(lines, closers, *, year, source, page_date):
+def _digest(lines: list[str], closers: Iterable[int], *, year: int | None, source: str | None,
+            page_date: str | None) -> list[dict[str, Any]]:
     """Return the stories of a page whose stories each end with a source line.
 
     A note (编后 …) right after a story's source line is appended to that story.
@@ -123,7 +128,8 @@ def _digest(lines, closers, *, year, source, page_date):
     return stories
 
 
-def _roundup_stories(lines, kept, roundup, *, title, year, source, page_date):
+def _roundup_stories(lines: list[str], kept: list[tuple[int, str]], roundup: Roundup, *, title: str,
+                     year: int | None, source: str, page_date: str | None) -> list[dict[str, Any]]:
     """Return the article before a roundup (when it has text) and one story per brief."""
     body = [line for _, line in kept[1:]]
     stories = []
@@ -147,7 +153,8 @@ def _roundup_stories(lines, kept, roundup, *, title, year, source, page_date):
     return stories
 
 
-def split_page(text, *, year=None, source=None, date: datetime.date | None = None):
+def split_page(text: str, *, year: int | None = None, source: str | None = None,
+               date: datetime.date | None = None) -> list[RawRecord]:
     """Return the stories of a plain-text page as RawRecords of story dicts.
 
     A page's date is date when given, else its header line's, else the

@@ -5,6 +5,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from archive.ingest.archive_export import is_export_record
 from archive.ingest.errors import FileRejected
@@ -28,7 +29,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 _MIN_TEXT_SHARE = 0.9
 
 
-def _decode(data, encoding):
+def _decode(data: bytes, encoding: str) -> str | None:
     """Return data decoded strictly, or None when it fails or holds NULs (not text)."""
     try:
         text = data.decode(encoding)
@@ -37,7 +38,7 @@ def _decode(data, encoding):
     return None if "\x00" in text else text
 
 
-def _looks_like_text(text):
+def _looks_like_text(text: str) -> bool:
     """Return True when most characters are printable ASCII, CJK or CJK punctuation."""
     plausible = sum(
         (ch.isascii() and (ch.isprintable() or ch.isspace()))
@@ -50,7 +51,7 @@ def _looks_like_text(text):
     return plausible >= _MIN_TEXT_SHARE * len(text)
 
 
-def _decode_any(data):
+def _decode_any(data: bytes) -> str | None:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _decode(data, encoding)
@@ -64,7 +65,7 @@ def _decode_any(data):
     return _decode(data, "gb18030")
 
 
-def decode_bytes(data):
+def decode_bytes(data: bytes) -> str:
     """Return the text of a file in UTF-8 (with or without BOM), UTF-16 or GB18030."""
     text = _decode_any(data) if data else ""
     if text is None:
@@ -74,9 +75,10 @@ def decode_bytes(data):
     return text
 
 
-def _depth(value) -> int:
+def _depth(value: object) -> int:
     """Return how deeply lists and objects nest in value (0 for a scalar), without recursion."""
-    deepest, stack = 0, [(value, 1)]
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
     while stack:
         item, level = stack.pop()
         if isinstance(item, (list, dict)):
@@ -86,19 +88,19 @@ def _depth(value) -> int:
     return deepest
 
 
-def _checked(number, value) -> RawRecord:
+def _checked(number: int, value: object) -> RawRecord:
     if _depth(value) > MAX_DEPTH:
         return RawRecord(number, None, error=f"record nested more than {MAX_DEPTH} levels deep")
     return RawRecord(number, value)
 
 
-def _json_lines(text):
+def _json_lines(text: str) -> list[RawRecord] | None:
     """Return one RawRecord per non-blank line, or None when the first line is not JSON.
 
     A later line that is not JSON becomes a record with an error: the other
     lines of a JSON Lines file are still good records.
     """
-    records = []
+    records: list[RawRecord] = []
     # Split on "\n" only: JSON strings may hold U+2028, which splitlines() breaks on.
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
@@ -114,7 +116,7 @@ def _json_lines(text):
     return records
 
 
-def read_bytes(path) -> bytes:
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """Return the bytes of a regular file; FileRejected for anything else, never blocking on a FIFO."""
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then tells what it is.
@@ -140,7 +142,7 @@ def read_bytes(path) -> bytes:
         os.close(fd)
 
 
-def _json(text):
+def _json(text: str) -> tuple[str, list[RawRecord]]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
@@ -155,19 +157,20 @@ def _json(text):
     return _export_or("json", [_checked(number, item) for number, item in enumerate(items, 1)])
 
 
-def _export_or(fmt, records):
+def _export_or(fmt: str, records: list[RawRecord]) -> tuple[str, list[RawRecord]]:
     """Return ("archive", records) for a file written by export_archive, else (fmt, records)."""
     return ("archive", records) if records and is_export_record(records[0].value) else (fmt, records)
 
 
-def _one(story, *, date):
+def _one(story: dict[str, Any], *, date: datetime.date | None) -> list[RawRecord]:
     """Return the one record of a single-article file; date, when given, is its date."""
     if date is not None:
         story["date"] = date.isoformat()
     return [RawRecord(1, story)]
 
 
-def read_records(path, *, year=None, source=None, date: datetime.date | None = None):
+def read_records(path: str | os.PathLike[str], *, year: int | None = None, source: str | None = None,
+                 date: datetime.date | None = None) -> tuple[str, list[RawRecord]]:
     """Return the format and raw records of the file at path.
 
     The format is "json", "jsonl", "text", "html", "markdown", "csv" or "xlsx",

@@ -11,6 +11,8 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from archive.ingest.errors import FileRejected
 from archive.ingest.pages import RawRecord, make_story
@@ -60,7 +62,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def _records(rows, *, fmt: str) -> list[RawRecord]:
+def _records(rows: Iterable[tuple[int, list[Any]]], *, fmt: str) -> list[RawRecord]:
     """Return one RawRecord per data row of (row number, cells) pairs after the header row."""
     rows = iter(rows)
     columns, header, searched = {}, [], 0
@@ -83,7 +85,7 @@ def _records(rows, *, fmt: str) -> list[RawRecord]:
             raise FileRejected(f"more than {MAX_ROWS:,} rows; split the list")
         raw = {name or f"column {i + 1}": (cells[i] if i < len(cells) else None) for i, name in enumerate(header)}
 
-        def get(field, cells=cells):
+        def get(field: str, cells: list[Any] = cells) -> Any:
             index = columns.get(field)
             value = cells[index] if index is not None and index < len(cells) else None
             return value.strip() if isinstance(value, str) else value
@@ -108,7 +110,7 @@ def read_csv(text: str) -> list[RawRecord]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
 
-    def rows():
+    def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
             for cells in reader:
                 yield reader.line_num, cells

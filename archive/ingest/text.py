@@ -3,6 +3,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\ufeff]")
 _SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
@@ -32,13 +33,13 @@ _WIDE_TO_NARROW = {
 }
 
 
-def strip_control_chars(s):
+def strip_control_chars(s: str) -> str:
     """Remove control and zero-width characters, keeping line breaks and tabs."""
     # \r stays: WeChat bodies use it as the paragraph separator.
     return _CONTROL_RE.sub("", s)
 
 
-def html_to_text(s):
+def html_to_text(s: str) -> str:
     """Turn HTML into plain text with line breaks; unescape entities in any text."""
     s = html.unescape(s).replace("\xa0", " ")
     if not _TAG_RE.search(s):
@@ -48,14 +49,14 @@ def html_to_text(s):
     return _TAG_RE.sub("", s)
 
 
-def split_paragraphs(s):
+def split_paragraphs(s: str) -> list[str]:
     """Return the non-empty, non-decorative lines of s, stripped."""
     lines = (line.strip() for line in s.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     # A line with no letter or digit is decoration: "★ ★ ★", "👇👇👇", "——".
     return [line for line in lines if any(ch.isalnum() for ch in line)]
 
 
-def drop_repeated_paragraphs(paras):
+def drop_repeated_paragraphs(paras: Iterable[str]) -> list[str]:
     """Keep only the first copy of each paragraph of 20 or more characters."""
     seen = set()
     kept = []
@@ -68,11 +69,11 @@ def drop_repeated_paragraphs(paras):
     return kept
 
 
-def _is_noise(para):
+def _is_noise(para: str) -> bool:
     return any(regex.fullmatch(para) for regex in _NOISE_RES)
 
 
-def strip_share_boilerplate(paras):
+def strip_share_boilerplate(paras: Sequence[str]) -> list[str]:
     """Remove WeChat share buttons, placeholders and the closing credit block."""
     end = len(paras)
     while end and (_is_noise(paras[end - 1]) or _TRAILER_RE.fullmatch(paras[end - 1])):
@@ -80,22 +81,22 @@ def strip_share_boilerplate(paras):
     return [para for para in paras[:end] if not _is_noise(para)]
 
 
-def is_boilerplate_only(paras):
+def is_boilerplate_only(paras: Sequence[str]) -> bool:
     """Return True when under 30 letters or digits remain once boilerplate is gone."""
     real = sum(ch.isalnum() for para in strip_share_boilerplate(paras) for ch in para)
     return real < _MIN_REAL_CHARS
 
 
-def _fingerprint(s):
+def _fingerprint(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", s).casefold() if ch.isalnum())
 
 
-def content_hash(title, paragraphs):
+def content_hash(title: str, paragraphs: Iterable[str]) -> str:
     """Return a sha256 hex digest of the body, ignoring whitespace and punctuation."""
     normal = _fingerprint("".join(paragraphs)) or _fingerprint(title)
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def normalize_width(s):
+def normalize_width(s: str) -> str:
     """Turn full-width ASCII letters, digits and spaces into half-width ones."""
     return s.translate(_WIDE_TO_NARROW)

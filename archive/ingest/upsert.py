@@ -9,7 +9,10 @@ import hashlib
 import json
 import logging
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,26 +21,30 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from archive.ingest.archive_export import restore_records
 from archive.ingest.drafts import ArticleDraft, draft_from_record
 from archive.ingest.errors import FileRejected, RecordRejected
+from archive.ingest.pages import RawRecord
 from archive.ingest.extract import source_region
 from archive.ingest.readers import read_records
-from archive.models import Article, ArticleTopic, Source, Topic, TopicExclusion
+from archive.models import Article, ArticleTopic, ImportBatch, Source, Choice, Topic, TopicExclusion
 from archive.tagging import match_topics
 from archive.index_port import articles_changed
 
 log = logging.getLogger(__name__)
 OUTCOMES = ("created", "updated", "unchanged", "duplicate", "rejected")
 BULK_SIZE = 500
+T = TypeVar("T")
+Key = tuple[str, ...]  # what makes a record the same article (identity_key)
+Progress = Callable[[int, int], None]
 
 
 @dataclass
 class FileReport:
     path: str
     format: str = ""
-    counts: Counter = field(default_factory=Counter)
-    rejected: list = field(default_factory=list)  # (record number, reason)
-    stories: list = field(default_factory=list)  # (record number, draft, outcome), for -v 2
+    counts: Counter[str] = field(default_factory=Counter)
+    rejected: list[tuple[int | None, str]] = field(default_factory=list)  # (record number, reason)
+    stories: list[tuple[int, ArticleDraft | None, str]] = field(default_factory=list)  # for -v 2
 
-    def line(self):
+    def line(self) -> str:
         return f"{self.path}: " + ", ".join(f"{name} {self.counts[name]}" for name in OUTCOMES)
 
 
@@ -47,8 +54,8 @@ class PreparedRecord:
 
     number: int
     draft: ArticleDraft | None = None
-    values: dict | None = None
-    topics: list = field(default_factory=list)
+    values: dict[str, Any] | None = None
+    topics: list[int] = field(default_factory=list)
     reason: str = ""
 
 
@@ -57,10 +64,10 @@ class PreparedFile:
     path: str
     format: str
     records: list[PreparedRecord]
-    exported: list = field(default_factory=list)  # raw records of an export_archive file, restored as they are
+    exported: list[RawRecord] = field(default_factory=list)  # an export_archive file's records, restored as they are
 
 
-def _chunks(items, size=BULK_SIZE):
+def _chunks(items: Iterable[T], size: int = BULK_SIZE) -> Iterator[list[T]]:
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -69,8 +76,8 @@ def _chunks(items, size=BULK_SIZE):
 class _Existing:
     """The articles a file's drafts may already be, looked up in bulk, plus those this file creates."""
 
-    def __init__(self, drafts):
-        self.by_key = {}
+    def __init__(self, drafts: list[ArticleDraft]) -> None:
+        self.by_key: dict[Key, Article] = {}
         keys = [identity_key(d) for d in drafts]
         urls = {k[1] for k in keys if k[0] == "url"}
         aids = {k[2] for k in keys if k[0] == "aid"}
@@ -87,15 +94,15 @@ class _Existing:
                 self.by_key.setdefault(("title", article.source.name, article.title,
                                         article.published.isoformat()), article)
         hashes = {d.content_hash for d in drafts if not d.is_empty}
-        self.hashes = set()
+        self.hashes: set[str] = set()
         for chunk in _chunks(hashes):
             self.hashes.update(Article.objects.filter(content_hash__in=chunk, is_empty=False)
                                .values_list("content_hash", flat=True))
 
-    def find(self, draft):
+    def find(self, draft: ArticleDraft) -> Article | None:
         return self.by_key.get(identity_key(draft))
 
-    def add(self, article):
+    def add(self, article: Article) -> None:
         """Remember an article this file creates, under every key a later record may find it by."""
         source_name = article.source.name
         if article.url:
@@ -109,17 +116,20 @@ class _Existing:
 class ImportRun:
     """State shared by the files of one import: topic rules and what was seen already."""
 
-    def __init__(self, *, batch=None, today=None, lock=None):
+    def __init__(self, *, batch: ImportBatch | None = None, today: datetime.date | None = None,
+                 lock: Callable[[], None] | None = None) -> None:
         """lock, when given, is called first in each file's transaction (to take the write lock)."""
         self.batch = batch
         self.lock = lock
         self.today = today or timezone.localdate()
-        self.seen_keys = set()
-        self.seen_hashes = set()
-        self.sources = {}
+        self.seen_keys: set[Key] = set()
+        self.seen_hashes: set[str] = set()
+        self.sources: dict[str, Source] = {}
         self.rules = {t.pk: t.keywords for t in Topic.objects.all()}
 
-    def import_file(self, path, *, year=None, source=None, date=None, dry_run=False, progress=None):
+    def import_file(self, path: str | Path, *, year: int | None = None, source: str | None = None,
+                    date: datetime.date | None = None, dry_run: bool = False,
+                    progress: Progress | None = None) -> FileReport:
         """Import one file in one transaction and return its FileReport.
 
         Raises FileRejected when the file cannot be read; nothing is written then.
@@ -127,7 +137,8 @@ class ImportRun:
         prepared = self.prepare_file(path, year=year, source=source, date=date)
         return self.write_file(prepared, dry_run=dry_run, progress=progress)
 
-    def prepare_file(self, path, *, year=None, source=None, date: datetime.date | None = None) -> PreparedFile:
+    def prepare_file(self, path: str | Path, *, year: int | None = None, source: str | None = None,
+                     date: datetime.date | None = None) -> PreparedFile:
         """Read, parse and normalise a file, touching no database; FileRejected if it cannot be read."""
         try:
             fmt, records = read_records(path, year=year, source=source, date=date)
@@ -157,7 +168,8 @@ class ImportRun:
                 prepared.append(PreparedRecord(record.number, draft, values, topics))
         return PreparedFile(path=str(path), format=fmt, records=prepared)
 
-    def write_file(self, prepared: PreparedFile, *, dry_run=False, progress=None) -> FileReport:
+    def write_file(self, prepared: PreparedFile, *, dry_run: bool = False,
+                   progress: Progress | None = None) -> FileReport:
         """Write a prepared file in one transaction (rolled back for a dry run); return its report."""
         if prepared.format == "archive":
             return self._restore(prepared.path, prepared.exported, dry_run=dry_run)
@@ -169,7 +181,8 @@ class ImportRun:
             if self.lock is not None:
                 self.lock()
             existing = _Existing([r.draft for r in prepared.records if r.draft is not None])
-            created, updated = [], {}
+            created: list[Article] = []
+            updated: dict[int, Article] = {}
             for i, record in enumerate(prepared.records, 1):
                 if record.draft is None:
                     outcome = "rejected"
@@ -187,7 +200,7 @@ class ImportRun:
         self.seen_keys, self.seen_hashes = seen_keys, seen_hashes
         return report
 
-    def _restore(self, path, records, *, dry_run):
+    def _restore(self, path: str, records: list[RawRecord], *, dry_run: bool) -> FileReport:
         report = FileReport(path=str(path), format="archive")
         with transaction.atomic():
             if self.lock is not None:
@@ -198,9 +211,11 @@ class ImportRun:
         report.counts.update(counts)
         return report
 
-    def _decide(self, record, existing, seen_keys, seen_hashes, created, updated):
+    def _decide(self, record: PreparedRecord, existing: _Existing, seen_keys: set[Key], seen_hashes: set[str],
+                created: list[Article], updated: dict[int, Article]) -> str:
         """Return the outcome of one draft, queueing the article to create or update."""
         draft, values = record.draft, record.values
+        assert draft is not None and values is not None  # rejected records are not decided
         key = identity_key(draft)
         if key in seen_keys:
             return "duplicate"
@@ -227,7 +242,7 @@ class ImportRun:
             updated[article.pk] = article
         return "updated"
 
-    def _write(self, created, updated):
+    def _write(self, created: list[Article], updated: dict[int, Article]) -> None:
         """Insert and update the articles of a file in bulk, set their topics, queue their reindex."""
         now = timezone.now()
         for chunk in _chunks(created):
@@ -241,18 +256,19 @@ class ImportRun:
         self._tag_all(created, list(updated.values()))
         articles_changed([a.pk for a in created] + list(updated))
 
-    def _tag_all(self, created, updated):
+    def _tag_all(self, created: list[Article], updated: list[Article]) -> None:
         """Set automatic topics in bulk; pairs an editor set or removed by hand are left alone."""
         pairs = [ArticleTopic(article=a, topic_id=t) for a in created for t in set(a._topics)]
         for chunk in _chunks(updated):
             ids = [a.pk for a in chunk]
-            excluded, current = {}, {}
+            excluded: dict[int, set[int]] = {}
+            current: dict[int, dict[int, ArticleTopic]] = {}
             for article_id, topic_id in TopicExclusion.objects.filter(article_id__in=ids).values_list(
                     "article_id", "topic_id"):
                 excluded.setdefault(article_id, set()).add(topic_id)
             for pair in ArticleTopic.objects.filter(article_id__in=ids):
                 current.setdefault(pair.article_id, {})[pair.topic_id] = pair
-            gone = []
+            gone: list[int] = []
             for article in chunk:
                 wanted = set(article._topics) - excluded.get(article.pk, set())
                 have = current.get(article.pk, {})
@@ -264,7 +280,7 @@ class ImportRun:
         for chunk in _chunks(pairs):
             ArticleTopic.objects.bulk_create(chunk)
 
-    def _source(self, draft):
+    def _source(self, draft: ArticleDraft) -> Source:
         source = self.sources.get(draft.source_name)
         if source is None:
             source, _ = Source.objects.get_or_create(name=draft.source_name, defaults={
@@ -276,7 +292,7 @@ class ImportRun:
             self.sources[draft.source_name] = source
         return source
 
-    def _tag(self, article):
+    def _tag(self, article: Article) -> None:
         """Set the automatic topics; pairs an editor set or removed by hand are left alone."""
         wanted = set(match_topics(title=article.title, body=article.body, rules=self.rules))
         wanted -= set(TopicExclusion.objects.filter(article=article).values_list("topic_id", flat=True))
@@ -288,14 +304,14 @@ class ImportRun:
                                           if t not in current])
 
 
-LIMITS = {  # draft attribute -> model field whose max_length bounds it
+LIMITS: dict[str, tuple[Any, str]] = {  # draft attribute -> model field whose max_length bounds it
     "title": (Article, "title"), "url": (Article, "url"), "external_id": (Article, "external_id"),
     "original_outlet": (Article, "original_outlet"), "doc_number": (Article, "doc_number"),
     "source_name": (Source, "name"), "source_biz": (Source, "biz"),
 }
 
 
-def check_lengths(draft):
+def check_lengths(draft: ArticleDraft) -> None:
     """Reject a draft whose values would not fit their columns (PostgreSQL enforces them)."""
     for attr, (model, field_name) in LIMITS.items():
         limit = model._meta.get_field(field_name).max_length
@@ -305,7 +321,7 @@ def check_lengths(draft):
                                  f"the limit is {limit:,}")
 
 
-def identity_key(draft):
+def identity_key(draft: ArticleDraft) -> Key:
     """Return what makes a record the same article: URL, else external id, else title and date."""
     if draft.url:
         return ("url", draft.url)
@@ -314,7 +330,7 @@ def identity_key(draft):
     return ("title", draft.source_name, draft.title, draft.published.isoformat())
 
 
-def article_values(draft):
+def article_values(draft: ArticleDraft) -> dict[str, Any]:
     """Return the Article field values for a draft, with the hash that detects changes."""
     values = {
         "title": draft.title,
@@ -340,14 +356,14 @@ def article_values(draft):
     return values
 
 
-def article_values_fields():
+def article_values_fields() -> list[str]:
     """Return the Article fields article_values sets."""
     return ["title", "body", "url", "external_id", "published", "original_outlet", "kind", "doc_number",
             "cited_numbers", "regions", "is_empty", "content_hash", "raw", "issuing_bodies", "deadline",
             "record_hash"]
 
 
-def without_nul(value):
+def without_nul(value: Any) -> Any:
     """Return value with NUL characters removed from its strings: PostgreSQL's JSON refuses them."""
     if isinstance(value, str):
         return value.replace("\x00", "")
@@ -358,7 +374,7 @@ def without_nul(value):
     return value
 
 
-def source_kind(draft):
+def source_kind(draft: ArticleDraft) -> Choice:
     if draft.source_biz or "weixin.qq.com" in draft.url:
         return Source.Kind.WECHAT
     if draft.source_name.endswith("报"):

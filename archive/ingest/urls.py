@@ -1,26 +1,26 @@
 """Canonical forms of article URLs."""
 import html
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 _WECHAT_HOST = "mp.weixin.qq.com"
 _WECHAT_KEYS = ("__biz", "mid", "idx", "sn")
 
 
-def _split(url):
+def _split(url: str) -> SplitResult:
     # Scraped links often arrive HTML-escaped ("&amp;mid=").
     return urlsplit(html.unescape(url.strip()))
 
 
-def _pieces(query):
+def _pieces(query: str) -> list[str]:
     """Return the query's "key=value" pieces, values left encoded."""
     return [piece for piece in query.split("&") if piece]
 
 
-def _key(piece):
+def _key(piece: str) -> str:
     return piece.partition("=")[0]
 
 
-def canonical_wechat_url(url):
+def canonical_wechat_url(url: str | None) -> str:
     """Return url without volatile parts: for WeChat articles only __biz, mid, idx and sn."""
     if not url:
         return ""
@@ -36,7 +36,7 @@ def canonical_wechat_url(url):
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
-def wechat_biz(url):
+def wechat_biz(url: str | None) -> str:
     """Return the __biz (WeChat account id) of url, or ""."""
     if not url:
         return ""

@@ -16,8 +16,10 @@ Rebuilds write `<INDEX_NAME>-<stamp>`, then move the alias INDEX_NAME to it. No 
 import hashlib
 import time
 import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
+from typing import Any
 
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import NotFoundError
@@ -28,6 +30,7 @@ from haystack.constants import ID
 from whoosh import query as wq
 
 from search import querysyntax, spelling
+from search.querysyntax import ParsedQuery
 from search.backends.base import ArchiveSearchBackend, Build, IndexUnavailable
 from search.backends.elasticsearch_facets import facet_aggregations, facet_counts
 from search.analysis import ChineseAnalyzer, tokenize
@@ -120,7 +123,7 @@ def query_dsl(q: wq.Query) -> dict:
     raise ValueError(f"no Elasticsearch translation for {type(q).__name__}")
 
 
-def _text(value):
+def _text(value: str | bytes) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
@@ -131,26 +134,26 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         "keyword": {"type": "keyword"},
     }
 
-    def __init__(self, connection_alias, **connection_options):
+    def __init__(self, connection_alias: str, **connection_options: Any) -> None:
         super().__init__(connection_alias, **connection_options)
         # Failures surface (as IndexUnavailable: a 503 page) instead of haystack's empty result.
         self.silently_fail = False
-        self._field_mapping = {}
-        self._chinese_fields = None
-        self._parse_schema = None
+        self._field_mapping: dict[str, Any] = {}
+        self._chinese_fields: set[str] | None = None
+        self._parse_schema: Any = None
 
-    def _search_fields(self):
+    def _search_fields(self) -> dict[str, Any]:
         from haystack import connections
 
         return connections[self.connection_alias].get_unified_index().all_searchfields()
 
-    def chinese_fields(self):
+    def chinese_fields(self) -> set[str]:
         if self._chinese_fields is None:
             fields = self._search_fields().values()
             self._chinese_fields = {f.index_fieldname for f in fields if f.field_type == "chinese"}
         return self._chinese_fields
 
-    def _prepare_object(self, index, obj):
+    def _prepare_object(self, index: Any, obj: Any) -> dict[str, Any]:
         doc = super()._prepare_object(index, obj)
         for name in self.chinese_fields() & doc.keys():
             doc[name], layers = analysed(doc[name])
@@ -158,7 +161,7 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         doc[ORDER_FIELD] = int(doc["django_id"])
         return doc
 
-    def parse_query(self, query_string, *, synonyms=True):
+    def parse_query(self, query_string: str, *, synonyms: bool = True) -> ParsedQuery:
         """Parse a researcher's query with the archive's syntax (as the Whoosh backend does)."""
         if self._parse_schema is None:
             from whoosh.fields import Schema, TEXT
@@ -168,7 +171,8 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return querysyntax.parse_cached(query_string, self._parse_schema, synonyms=synonyms)
 
     # -- the archive's contract -------------------------------------------
-    def update_and_remove(self, index, objs, remove_ids, *, build=None, refresh=True, wait=None):
+    def update_and_remove(self, index: Any, objs: Iterable[Any], remove_ids: list[str], *,
+                          build: Build | None = None, refresh: bool = True, wait: float | None = None) -> None:
         """Index objs and delete remove_ids in one bulk request, then refresh (searchable at once)."""
         if not self.setup_complete:
             self.setup()
@@ -176,12 +180,13 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         actions = self.bulk_actions(index, objs, remove_ids, target=target)
         if not actions:
             return
-        _, errors = es_bulk(self.conn, actions, raise_on_error=False, refresh=refresh)
+        errors: list[dict[str, Any]] = es_bulk(self.conn, actions, raise_on_error=False, refresh=refresh)[1]  # type: ignore[assignment]
         real = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
         if real:
             raise RuntimeError(f"Elasticsearch refused {len(real)} document(s): {real[:3]}")
 
-    def bulk_actions(self, index, objs, remove_ids, *, target):
+    def bulk_actions(self, index: Any, objs: Iterable[Any], remove_ids: Iterable[str], *,
+                     target: str) -> list[dict[str, Any]]:
         """Return the bulk request's actions: a document per obj, a delete per removed id."""
         actions = []
         for obj in objs:
@@ -190,12 +195,12 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         actions += [{"_op_type": "delete", "_index": target, "_id": identifier} for identifier in remove_ids]
         return actions
 
-    def start_build(self):
+    def start_build(self) -> Build:
         if not self.setup_complete:
             self.setup()
         return Build(self._create_index())
 
-    def setup(self):
+    def setup(self) -> None:
         """Create the first concrete index and its alias when the cluster has neither."""
         self.content_field_name, self._field_mapping = self.build_schema(self._search_fields())
         if not self.conn.indices.exists(index=self.index_name):
@@ -204,7 +209,7 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
                                                                         "alias": self.index_name}}]})
         self.setup_complete = True
 
-    def _create_index(self):
+    def _create_index(self) -> str:
         """Create a new concrete index (`<INDEX_NAME>-<stamp>`) with the archive's mapping; return its name."""
         name = f"{self.index_name}-{time.strftime('%Y%m%dt%H%M%S')}-{uuid.uuid4().hex[:6]}"
         properties = {**self._field_mapping, ORDER_FIELD: {"type": "long"}}
@@ -215,7 +220,8 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         self.conn.indices.create(index=name, settings=INDEX_SETTINGS, mappings=mappings)
         return name
 
-    def build(self, index, objs, *, build, procs=2, on_batch=None):
+    def build(self, index: Any, objs: Iterable[Any], *, build: Build, procs: int = 2,
+              on_batch: Callable[[int], None] | None = None) -> int:
         """Write objs into build in bulk requests of BUILD_BATCH; refresh once at the end."""
         count, objs = 0, iter(objs)
         while batch := list(islice(objs, BUILD_BATCH)):
@@ -226,7 +232,7 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         self.conn.indices.refresh(index=build.name)
         return count
 
-    def swap_in(self, build):
+    def swap_in(self, build: Build) -> None:
         """Move the alias to build in one request; keep the previous index, drop older ones."""
         current = self._aliased_indices()
         actions = [{"remove": {"index": name, "alias": self.index_name}} for name in current]
@@ -239,19 +245,19 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
             if name not in keep:
                 self.conn.indices.delete(index=name, ignore=404)
 
-    def discard_build(self, build):
+    def discard_build(self, build: Build) -> None:
         self.conn.indices.delete(index=build.name, ignore=404)
 
-    def remove_stale_builds(self):
+    def remove_stale_builds(self) -> list[str]:
         return []  # an unfinished build is a named index, removed by discard_build or swap_in
 
-    def _aliased_indices(self):
+    def _aliased_indices(self) -> list[str]:
         return _names(self.conn.indices.get_alias, name=self.index_name)
 
-    def _builds(self):
+    def _builds(self) -> list[str]:
         return _names(self.conn.indices.get, index=f"{self.index_name}-*")
 
-    def document_frequencies(self, field, words):
+    def document_frequencies(self, field: str, words: Iterable[str]) -> tuple[int, dict[str, int]]:
         words = list(words)
         aggs = {f"df{i}": {"filter": {"term": {field: w}}} for i, w in enumerate(words)}
         with _answering():
@@ -260,23 +266,23 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return (found["hits"]["total"]["value"],
                 {w: aggregations.get(f"df{i}", {}).get("doc_count", 0) for i, w in enumerate(words)})
 
-    def stored_field_names(self):
+    def stored_field_names(self) -> list[str]:
         return sorted(f.index_fieldname for f in self._search_fields().values() if f.stored)
 
-    def warm(self):
+    def warm(self) -> None:
         if not self.setup_complete:
             self.setup()
         self.parse_query("科技")  # loads jieba
         spelling.warm()
 
-    def damage(self):
+    def damage(self) -> list[str]:
         try:
             health = self.conn.cluster.health(index=self.index_name)
         except Exception as exc:
             return [f"cluster unreachable ({type(exc).__name__}: {exc})"]
         return [] if health.get("status") in ("green", "yellow") else [f"index health {health.get('status')}"]
 
-    def search(self, query_string, **kwargs):
+    def search(self, query_string: str, **kwargs: Any) -> dict[str, Any]:
         """Run one search; an unreachable cluster or a missing index raises IndexUnavailable.
 
         A page past RESULT_WINDOW (which the server refuses) is empty, as past the last hit on Whoosh.
@@ -290,8 +296,12 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
             results["results"] = []
         return results
 
-    def build_search_kwargs(self, query_string, sort_by=None, facets=None, term_filters=None,
-                            date_range=None, date_free_facets=(), aside=None, literal=False, **kwargs):
+    def build_search_kwargs(self, query_string: str, sort_by: Sequence[str] | None = None,
+                            facets: Iterable[str] | None = None,
+                            term_filters: Mapping[str, Sequence[str]] | None = None,
+                            date_range: tuple[Any, Any] | None = None, date_free_facets: Iterable[str] = (),
+                            aside: Mapping[str, Sequence[str]] | None = None, literal: bool = False,
+                            **kwargs: Any) -> dict[str, Any]:
         parsed = self.parse_query("" if query_string in ("*", "*:*") else query_string,
                                   synonyms=not literal)
         body = super().build_search_kwargs("*:*", sort_by=sort_by, **kwargs)
@@ -300,8 +310,8 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
             body["query"]["bool"]["must"] = text_query
         else:
             body["query"] = text_query
-        filters = {name: {"terms": {name: list(values)}} for name, values in (term_filters or {}).items()
-                   if values}
+        filters: dict[str, Any] = {name: {"terms": {name: list(values)}}
+                                   for name, values in (term_filters or {}).items() if values}
         if date_range and any(date_range):
             bounds = zip(("gte", "lte"), date_range_bounds(date_range))
             filters["published"] = {"range": {"published": {op: self._from_python(day)
@@ -326,15 +336,15 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
             body["sort"][:0] = [] if by_score else [{"_score": {"order": "desc"}}]
         return body
 
-    def _process_results(self, raw_results, highlight=False, result_class=None, distance_point=None,
-                         geo_sort=False):
+    def _process_results(self, raw_results: dict[str, Any], highlight: bool = False, result_class: type | None = None,
+                         distance_point: Any = None, geo_sort: bool = False) -> dict[str, Any]:
         results = super()._process_results(raw_results, highlight, result_class, distance_point, geo_sort)
         if "aggregations" in raw_results:
             results["facets"] = facet_counts(raw_results["aggregations"])
         return results
 
 
-def _names(call, **kwargs):
+def _names(call: Callable[..., Any], **kwargs: Any) -> list[str]:
     """Return the sorted index names an indices API call answers; none when it finds none."""
     try:
         return sorted(call(**kwargs))
@@ -343,7 +353,7 @@ def _names(call, **kwargs):
 
 
 @contextmanager
-def _answering():
+def _answering() -> Iterator[None]:
     """Turn an unreachable cluster or a missing index into IndexUnavailable (a 503 page)."""
     try:
         yield

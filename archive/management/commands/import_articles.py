@@ -1,15 +1,19 @@
 """python manage.py import_articles PATH [PATH ...]"""
 import contextlib
 import sys
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from archive.curation import write_lock
 from archive.ingest.errors import FileRejected
 from archive.ingest.manifest import YEARS, manifest_options, parse_day, walk_inputs
-from archive.ingest.upsert import ImportRun
-from archive.index_port import flush_index, unindexed
+from archive.ingest.upsert import FileReport, ImportRun
+from archive.index_port import FlushResult, flush_index, unindexed
 from archive.models import ImportBatch
 
 PROGRESS_FROM = 300
@@ -21,7 +25,7 @@ class Command(BaseCommand):
             "Markdown exports and CSV / Excel lists. Exit 0 when all records were imported, 1 when some "
             "were rejected or some files could not be read, 2 when no file could be read.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders to import.")
         parser.add_argument("--dry-run", action="store_true",
                             help="Read and check everything, report the counts, write nothing. "
@@ -34,7 +38,7 @@ class Command(BaseCommand):
                             help="Leave the search index alone (a bulk load): run `manage.py rebuild_index` "
                                  "afterwards; until then the new articles are not searchable.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         paths, dry_run = options["paths"], options["dry_run"]
         source, year, verbosity = options["source"], options["year"], options["verbosity"]
         if year is not None and not YEARS[0] <= year <= YEARS[1]:
@@ -65,14 +69,14 @@ class Command(BaseCommand):
         if rejected:
             raise CommandError(f"{rejected} record(s) rejected; the others were imported", returncode=1)
 
-    def _report_index(self, result):
+    def _report_index(self, result: FlushResult) -> None:
         """Say so when the search index could not follow: the rows are kept, the changes wait."""
         if not result.ok:
             self.stderr.write(f"search index not updated ({result.error}); {result.waiting} article(s) wait "
                               "in the index queue and are applied by the next import or "
                               "`manage.py check_index`")
 
-    def _date(self, value):
+    def _date(self, value: str | None) -> date | None:
         if value is None:
             return None
         try:
@@ -83,11 +87,12 @@ class Command(BaseCommand):
             raise CommandError(f"--date {day} is out of range ({YEARS[0]} to today)", returncode=2)
         return day
 
-    def _import(self, paths, *, batch, dry_run, verbosity, given):
+    def _import(self, paths: Iterable[str], *, batch: ImportBatch | None, dry_run: bool, verbosity: int,
+                given: dict[str, Any]) -> tuple[int, int, int]:
         """Import every file; return (files read, files unreadable, records rejected)."""
         run = ImportRun(batch=batch, lock=write_lock)
         read = unreadable = rejected = 0
-        totals = {}
+        totals: dict[str, int] = {}
         for item in walk_inputs(paths):
             path = item.path
             try:
@@ -116,7 +121,7 @@ class Command(BaseCommand):
             batch.save()
         return read, unreadable, rejected
 
-    def _show_stories(self, path, report):
+    def _show_stories(self, path: Path, report: FileReport) -> None:
         """Print what each record gave: outcome, date, source, regions, title, start of the body."""
         for number, draft, outcome in report.stories:
             if draft is None:
@@ -127,12 +132,12 @@ class Command(BaseCommand):
                               f"{' '.join(draft.regions) or '-'} | {draft.title}")
             self.stdout.write(f"      {preview or '(no body)'}")
 
-    def _progress(self, path):
+    def _progress(self, path: Path) -> Callable[[int, int], None] | None:
         """Return a running-count printer for a terminal, or None when not on one."""
         if not sys.stdout.isatty():
             return None
 
-        def show(done, total):
+        def show(done: int, total: int) -> None:
             if total >= PROGRESS_FROM and (done % 100 == 0 or done == total):
                 end = "\n" if done == total else "\r"
                 self.stdout.write(f"{path}: {done}/{total}", ending=end)
@@ -141,5 +146,5 @@ class Command(BaseCommand):
         return show
 
 
-def _given(**options):
+def _given(**options: Any) -> dict[str, Any]:
     return {k: v for k, v in options.items() if v is not None}

@@ -11,6 +11,8 @@ Highlighting is done by discovery.snippets on the page's articles, not here.
 import os
 import shutil
 import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from haystack import connections
@@ -25,6 +27,7 @@ from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
 from search import querysyntax, spelling
+from search.querysyntax import ParsedQuery
 from search.backends.whoosh import accounts, engine, integrity, internals, proximity
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import BuildError, build_segments
@@ -39,14 +42,14 @@ _process_write_lock = threading.Lock()
 
 
 class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend):
-    def __init__(self, connection_alias, **connection_options):
+    def __init__(self, connection_alias: str, **connection_options: Any) -> None:
         super().__init__(connection_alias, **connection_options)
-        self._searcher = None
-        self._snapshot = None
-        self._parser = None
+        self._searcher: Any = None
+        self._snapshot: engine.Snapshot | None = None
+        self._parser: Any = None
 
     # -- schema ---------------------------------------------------------
-    def build_schema(self, fields):
+    def build_schema(self, fields: Mapping[str, Any]) -> tuple[str, Any]:
         content_field_name, schema = super().build_schema(fields)
         for field_class in fields.values():
             name = field_class.index_fieldname
@@ -66,7 +69,7 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             schema.add(name, replacement)
         return content_field_name, schema
 
-    def setup(self):
+    def setup(self) -> None:
         """Open the index behind PATH, a symlink to the live build directory (see rebuild)."""
         if self.use_file_storage:
             ensure_symlinked(self.path)
@@ -89,26 +92,27 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         self._snapshot = None
 
     # -- writes ---------------------------------------------------------
-    def update(self, index, iterable, commit=True):
+    def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
         self.update_and_remove(index, iterable, [])
 
-    def remove(self, obj_or_string, commit=True):
+    def remove(self, obj_or_string: Any, commit: bool = True) -> None:
         self.update_and_remove(None, [], [get_identifier(obj_or_string)])
 
-    def _follow_swap(self):
+    def _follow_swap(self) -> None:
         """Reopen the index when a rebuild has swapped PATH to a new directory."""
         if not self.setup_complete or (
                 self.use_file_storage and os.path.realpath(self.path) != self._opened_dir):
             self.setup()
 
-    def delete_index(self):
+    def delete_index(self) -> None:
         """Point PATH at a new, empty directory; old readers keep the old one."""
         if not self.use_file_storage:
             return super().delete_index()
         swap_in(self.path, new_build_dir(self.path))
         self.setup()
 
-    def update_and_remove(self, index, objs, remove_ids, *, build=None, wait=None):
+    def update_and_remove(self, index: Any, objs: Iterable[Any], remove_ids: list[str], *,
+                          build: Build | None = None, wait: float | None = None) -> None:
         """Index objs and delete remove_ids in one commit, waiting up to wait seconds for the write lock."""
         self._follow_swap()
         objs = list(objs)
@@ -127,7 +131,7 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             _process_write_lock.release()
 
     @staticmethod
-    def _writer(target, count, wait):
+    def _writer(target: Any, count: int, wait: float) -> Any:
         """Return a writer holding the index's lock; IndexBusy when another process keeps it past wait."""
         try:
             if count >= PARALLEL_FROM:
@@ -137,7 +141,7 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         except LockError:
             raise IndexBusy(f"another process has been writing the index for over {wait:g} s") from None
 
-    def _write(self, writer, index, objs, remove_ids):
+    def _write(self, writer: Any, index: Any, objs: list[Any], remove_ids: list[str]) -> None:
         # One searcher for all deletions: Whoosh's update_document() opens a
         # new searcher over every segment for each document it replaces.
         searcher = writer.searcher()
@@ -163,22 +167,23 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             raise
 
     # -- rebuilds -------------------------------------------------------
-    def start_build(self):
+    def start_build(self) -> Build:
         if not self.setup_complete:
             self.setup()
         return Build(str(new_build_dir(self.path)))
 
-    def swap_in(self, build):
+    def swap_in(self, build: Build) -> None:
         swap_in(self.path, build.name)
         self.setup()
 
-    def discard_build(self, build):
+    def discard_build(self, build: Build) -> None:
         shutil.rmtree(build.name, ignore_errors=True)
 
-    def remove_stale_builds(self):
+    def remove_stale_builds(self) -> list[str]:
         return index_dirs.prune_builds(self.path)
 
-    def build(self, index, objs, *, build, procs=2, on_batch=None):
+    def build(self, index: Any, objs: Iterable[Any], *, build: Build, procs: int = 2,
+              on_batch: Callable[[int], None] | None = None) -> int:
         """Write a complete new index of objs into build; return the document count.
 
         procs worker processes analyse the documents (jieba is the cost) and
@@ -193,13 +198,13 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         except BuildError as exc:
             raise BuildFailed(str(exc).strip().splitlines()[-1]) from exc
 
-    def _document(self, index, obj):
+    def _document(self, index: Any, obj: Any) -> dict[str, Any]:
         doc = index.full_prepare(obj)
         doc.pop("boost", None)
         return {key: self._from_python(value) for key, value in doc.items()}
 
     # -- reads ----------------------------------------------------------
-    def snapshot(self):
+    def snapshot(self) -> engine.Snapshot:
         """Return the engine snapshot of the latest index, reusing it while nothing changed."""
         self._follow_swap()
         fresh = internals.refreshed_searcher(self.index, self._searcher)
@@ -209,7 +214,7 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             self._snapshot = engine.Snapshot(self._searcher, storage_key=os.path.realpath(self.path))
         return self._snapshot
 
-    def warm(self):
+    def warm(self) -> None:
         """Load what every search needs (jieba, the columns, facet values, did-you-mean's vocabulary)."""
         get_jieba()
         spelling.warm()
@@ -221,11 +226,11 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
                 snap.keyword(name)
         snap.dates("published")
 
-    def searcher(self):
+    def searcher(self) -> Any:
         """Return a Whoosh searcher on the latest index."""
         return self.snapshot().searcher
 
-    def document_frequencies(self, field, words):
+    def document_frequencies(self, field: str, words: Iterable[str]) -> tuple[int, dict[str, int]]:
         """Return (documents in the index, {word: documents whose field holds it})."""
         try:
             searcher = self.searcher()
@@ -233,24 +238,27 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         except integrity.UNREADABLE as exc:
             raise IndexUnavailable(f"the search index cannot be read: {integrity.describe(exc)}") from exc
 
-    def parse_query(self, query_string, *, synonyms=True):
+    def parse_query(self, query_string: str, *, synonyms: bool = True) -> ParsedQuery:
         if not self.setup_complete:
             self.setup()
         return querysyntax.parse_cached(query_string, self.schema, self._parser, synonyms=synonyms)
 
-    def stored_field_names(self):
+    def stored_field_names(self) -> list[str]:
         if not self.setup_complete:
             self.setup()
         return sorted(self.schema.stored_names())
 
-    def damage(self):
+    def damage(self) -> list[str]:
         """Open every segment's files and read their TOC, columns and postings' ends."""
         self._follow_swap()
         return integrity.problems(self.storage, self.schema)
 
-    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, facets=None,
-               result_class=None, term_filters=None, date_range=None, models=None,
-               date_free_facets=(), aside=None, literal=False, **kwargs):
+    def search(self, query_string: str, sort_by: Sequence[str] | None = None, start_offset: int = 0,
+               end_offset: int | None = None, facets: Iterable[str] | None = None,
+               result_class: type | None = None, term_filters: Mapping[str, Sequence[str]] | None = None,
+               date_range: tuple[Any, Any] | None = None, models: Any = None,
+               date_free_facets: Iterable[str] = (), aside: Mapping[str, Sequence[str]] | None = None,
+               literal: bool = False, **kwargs: Any) -> dict[str, Any]:
         """Evaluate the query once: the page of results, every facet, and the relaxed counts.
 
         Each facet is counted under every filter but its own; date_free_facets
@@ -269,11 +277,11 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
                                       synonyms=not literal)
             field, reverse = _sort_field(sort_by, parsed)
             base = snap.evaluate(parsed.query, scored=field is None)
-            filters = {name: snap.value_mask(name, values)
+            filters = {name: snap.value_mask(name, list(values))
                        for name, values in (term_filters or {}).items() if values}
             if date_range and any(date_range):
-                start, end = date_range_bounds(date_range)
-                filters["published"] = snap.date_mask("published", start, end)
+                first, last = date_range_bounds(date_range)
+                filters["published"] = snap.date_mask("published", first, last)
             matched = _intersect(base.mask, filters.values())
             apart = _aside_mask(snap, aside)
             counted = _facets(snap, base.mask & ~apart, filters, facets or (), date_free_facets)
@@ -295,7 +303,8 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
         return {"results": results, "hits": int(matched.sum()), "facets": counted,
                 "spelling_suggestion": None}
 
-    def _result(self, snap, docnum, score, result_class, wanted=None):
+    def _result(self, snap: engine.Snapshot, docnum: int, score: np.ndarray | None, result_class: type,
+                wanted: set[str] | None = None) -> Any:
         stored = snap.reader.stored_fields(docnum)
         app_label, model_name = stored[DJANGO_CT].split(".")
         extra = {k: self._to_python(v) for k, v in stored.items()
@@ -310,7 +319,7 @@ MERGE_FROM_BATCH = 50  # writes of this many documents (imports) fold the tiny s
 PILED_UP = 200  # ...and so does a save, once this many tiny segments have piled up
 
 
-def merge_tiny_segments(writer, segments):
+def merge_tiny_segments(writer: Any, segments: list[Any]) -> list[Any]:
     """Merge policy for imports: fold the segments under 100 documents into
     the new one once 10 of them have piled up, and never touch bigger ones.
 
@@ -328,19 +337,20 @@ def merge_tiny_segments(writer, segments):
     return [s for s in segments if s not in tiny]
 
 
-def merge_if_piled_up(writer, segments):
+def merge_if_piled_up(writer: Any, segments: list[Any]) -> list[Any]:
     """Merge policy for saves: nothing, unless tiny segments have piled up past PILED_UP."""
     tiny = sum(1 for s in segments if s.doc_count_all() < TINY_SEGMENT_DOCS)
     return merge_tiny_segments(writer, segments) if tiny >= PILED_UP else list(segments)
 
 
-def _facets(snap, base, filters, names, date_free):
+def _facets(snap: engine.Snapshot, base: np.ndarray, filters: Mapping[str, np.ndarray], names: Iterable[str],
+            date_free: Iterable[str]) -> dict[str, Any]:
     """Return haystack's facets dict plus "without_dates" and "relaxed" (see search())."""
-    fields = {}
+    fields: dict[str, Any] = {}
     for name in names:
         others = [mask for key, mask in filters.items() if key != name]
         fields[name] = snap.facet_counts(name, _intersect(base, others))
-    without_dates = {}
+    without_dates: dict[str, Any] = {}
     for name in date_free:
         others = [mask for key, mask in filters.items() if key not in (name, "published")]
         without_dates[name] = snap.facet_counts(name, _intersect(base, others))
@@ -351,23 +361,23 @@ def _facets(snap, base, filters, names, date_free):
             "relaxed": relaxed}
 
 
-def _aside_mask(snap, aside):
+def _aside_mask(snap: engine.Snapshot, aside: Mapping[str, Sequence[str]] | None) -> np.ndarray:
     """Return the mask of documents set aside ({field: values}); none when aside is empty."""
     mask = np.zeros(snap.n, bool)
     for name, values in (aside or {}).items():
         if name in snap.reader.schema:
-            mask |= snap.value_mask(name, values)
+            mask |= snap.value_mask(name, list(values))
     return mask
 
 
-def _intersect(mask, others):
+def _intersect(mask: np.ndarray, others: Iterable[np.ndarray]) -> np.ndarray:
     result = mask
     for other in others:
         result = result & other
     return result
 
 
-def _sort_field(sort_by, parsed):
+def _sort_field(sort_by: Sequence[str] | None, parsed: ParsedQuery) -> tuple[str | None, bool]:
     """Return (field or None for relevance, reverse) for haystack's order_by list."""
     if sort_by:
         key = sort_by[0]

@@ -16,12 +16,17 @@ one passing mention.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as wq
 
 from search.synonyms import SynonymOr
+
+if TYPE_CHECKING:
+    from search.backends.whoosh.engine import Snapshot
 
 FIELD = "text"
 RERANK_TOP = 300
@@ -101,7 +106,7 @@ def tier(value: float) -> int:
     return 1 if value >= CLOSE else 0
 
 
-def rerank(snap, q: wq.Query, matched: np.ndarray, score: np.ndarray | None) -> np.ndarray | None:
+def rerank(snap: Snapshot, q: wq.Query, matched: np.ndarray, score: np.ndarray | None) -> np.ndarray | None:
     """Return score with the best RERANK_TOP matches re-ordered by proximity tier, then score."""
     if score is None:
         return None
@@ -141,7 +146,7 @@ def wildcards(q: wq.Query) -> list[str]:
     return [p for child in q.children() for p in wildcards(child)]
 
 
-def mentions(snap, docnums: np.ndarray, groups: list[list[str]], patterns: list[str]) -> np.ndarray:
+def mentions(snap: Snapshot, docnums: np.ndarray, groups: list[list[str]], patterns: list[str]) -> np.ndarray:
     """Return how often each document says the query's words (a split word: its rarest term).
 
     BM25F saturates and divides by length, so a short text naming the word
@@ -157,7 +162,7 @@ def mentions(snap, docnums: np.ndarray, groups: list[list[str]], patterns: list[
     return times
 
 
-def _frequencies(snap, terms, docnums):
+def _frequencies(snap: Snapshot, terms: list[str], docnums: np.ndarray) -> np.ndarray:
     out = np.zeros(len(docnums), np.float64)
     for term in terms:
         ids, weights = snap.term_postings(FIELD, term)
@@ -168,7 +173,7 @@ def _frequencies(snap, terms, docnums):
     return out
 
 
-def document_positions(snap, docnums: np.ndarray, terms: list[str]) -> dict[int, dict[str, list[int]]]:
+def document_positions(snap: Snapshot, docnums: np.ndarray, terms: list[str]) -> dict[int, dict[str, list[int]]]:
     """Return {docnum: {term: positions in FIELD}} for the given documents of a snapshot."""
     out: dict[int, dict[str, list[int]]] = {}
     order = np.sort(docnums)
@@ -183,7 +188,7 @@ def document_positions(snap, docnums: np.ndarray, terms: list[str]) -> dict[int,
     return out
 
 
-def _segment_positions(reader, term, docs):
+def _segment_positions(reader: Any, term: str, docs: np.ndarray) -> Iterator[tuple[int, list[int]]]:
     """Yield (doc, positions) of term in one segment for the sorted docs that hold it."""
     btext = term.encode("utf-8")
     if (FIELD, btext) not in reader:
@@ -200,10 +205,10 @@ def _segment_positions(reader, term, docs):
             yield doc, matcher.value_as("positions")
 
 
-def _typed(q):
+def _typed(q: wq.Query) -> wq.Query:
     """Return a word as typed: the first subquery of one OR'ed with its synonyms."""
     return q.subqueries[0] if isinstance(q, SynonymOr) else q
 
 
-def _text(value):
+def _text(value: str | bytes) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value

@@ -1,8 +1,11 @@
 """python manage.py check_index [--repair]"""
-from django.core.management.base import BaseCommand, CommandError
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from search import index_queue
-from search.consistency import compare, repair
+from search.consistency import Report, compare, repair
 from search.indexing import backend
 from search.rebuilding import rebuild
 
@@ -15,12 +18,12 @@ class Command(BaseCommand):
             "that cannot be read. Exit 0 when they agree, 1 when they differ. --repair rewrites only "
             "the differing documents, or rebuilds from the database when the index is damaged.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--repair", action="store_true",
                             help="Index the missing and out-of-date articles and remove the stale "
                                  "documents, then check again.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
         flushed = index_queue.flush()
         if verbosity >= 1 and flushed.applied:
@@ -48,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError(f"index and database still differ in {len(after.ids)} article(s) "
                                "(changed during the repair?); run check_index again", returncode=1)
 
-    def _repair_damage(self, damage, repair_it, verbosity):
+    def _repair_damage(self, damage: list[str], repair_it: bool, verbosity: int) -> None:
         for problem in damage:
             self.stderr.write(f"index damaged: {problem}")
         if not repair_it:
@@ -63,7 +66,7 @@ class Command(BaseCommand):
         if verbosity >= 1:
             self.stdout.write("index and database agree")
 
-    def _show(self, report, verbosity):
+    def _show(self, report: Report, verbosity: int) -> None:
         if verbosity < 1:
             return
         self.stdout.write(f"index: {report.indexed} documents; database: {report.expected} searchable "
@@ -81,7 +84,7 @@ class Command(BaseCommand):
             self.stdout.write("index and database agree")
 
 
-def _ids(ids, limit):
+def _ids(ids: Sequence[int], limit: int | None) -> str:
     shown = ", ".join(str(pk) for pk in ids[:limit])
     if limit and len(ids) > limit:
         shown += f" … and {len(ids) - limit} more"

@@ -1,5 +1,7 @@
 """python manage.py rebuild_index: build a new index beside the live one, then swap it in."""
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from search.backends.base import BuildFailed
 from search.rebuilding import rebuild
@@ -9,13 +11,13 @@ class Command(BaseCommand):
     help = ("Rebuild the search index from the database into a new index and swap it in "
             "atomically; searches keep answering from the old index meanwhile.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive",
                             help="Accepted for compatibility with haystack; nothing is asked.")
         parser.add_argument("--workers", type=int, default=2,
                             help="Analysis processes (default 2; jieba is the cost).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         verbose = options["verbosity"] >= 1
 
         def progress(n: int) -> None:
