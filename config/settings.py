@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A search index that cannot be read answers 503 with a message, never 500.
     "discovery.unavailable.IndexUnavailableMiddleware",
+    # SQLite still locked after its wait (a very long import on a loaded machine): 503, never 500.
+    "config.middleware.DatabaseBusyMiddleware",
     # Last, as django-axes asks: answers a locked-out login with its page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,7 +127,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets searches read while an import writes.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        # Seconds a writer waits for another's transaction: an import's file of 5,000 articles
+        # holds the lock ~5 s on an idle machine, 20+ s on a loaded one (docs/BENCHMARKS.md).
+        # Below gunicorn's --timeout 120, so a waiting worker is never killed.
+        "timeout": env_int("ARCHIVE_SQLITE_TIMEOUT", 60),
         # Take the write lock when a transaction starts, not at its first write:
         # concurrent writers then wait instead of failing with "database is locked".
         "transaction_mode": "IMMEDIATE",

@@ -162,3 +162,33 @@ def test_a_save_returns_while_another_process_writes_the_index_and_is_searchable
     assert not re.search(r"Traceback|Internal Server Error", log), log[-3000:]
     check = live.manage("check_index", check=False)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_save_that_finds_sqlite_locked_past_its_wait_gets_a_503_page_and_nothing_is_lost(monkeypatch):
+    """Another process holds SQLite's write lock longer than the wait: a clear 503, then the save works."""
+    import os
+    import sqlite3
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("SQLite's database-wide write lock only; PostgreSQL locks rows")
+    monkeypatch.setenv("ARCHIVE_SQLITE_TIMEOUT", "1")
+    with serve_archive("archive-sqlite-busy", editors=("editor",)) as live:
+        pk = article_ids(live, 1)[0]
+        editor = Editor(live.url, "editor")
+        editor.login(EDITOR_PASSWORD)
+        fields = editor.open_article(pk)
+        holder = sqlite3.connect(live.var / "archive.sqlite3", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # what an import's file transaction holds
+        try:
+            data = [(k, v) for k, v in fields if k != "title"] + [("title", "锁住时保存的标题"), ("_save", "保存")]
+            status, html = editor.request(f"/admin/archive/article/{pk}/change/", data)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert status == 503, html[:300]
+        assert "档案库正忙" in html and "什么也没有保存" in html
+        assert stored(live, pk, "title") != ["锁住时保存的标题"]
+        editor.save_article(pk, editor.open_article(pk), title="锁放开后保存的标题")
+        assert stored(live, pk, "title") == ["锁放开后保存的标题"]
+        log = (live.var / "gunicorn.log").read_text()
+        assert "Traceback" not in log and "Internal Server Error" not in log, log[-3000:]
