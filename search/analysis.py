@@ -57,7 +57,7 @@ def get_segmenter() -> Segmenter:
     return _segmenter or use_segmenter(None, tok)
 
 
-def use_segmenter(choice: str | None, tok=None) -> Segmenter:
+def use_segmenter(choice: str | None, tok: jieba.Tokenizer | None = None) -> Segmenter:
     """Load the segmenter named by choice (None: ARCHIVE_SEGMENTER) and cut with it from now on."""
     global _segmenter
     segmenter = load_segmenter(tok or get_jieba(), DICT_PATH, choice)
