@@ -21,6 +21,7 @@ from whoosh.formats import Positions
 from search.backends.whoosh.internals import position_deltas
 
 from archive.docnumbers import find_numbers
+from search.segmenter import Segmenter, load_segmenter
 
 DICT_PATH = Path(__file__).with_name("dict") / "domain.txt"
 
@@ -33,11 +34,12 @@ _HAN_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 
 _setup_lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
+_segmenter: Segmenter | None = None
 
 
 def get_jieba() -> jieba.Tokenizer:
-    """Return the shared jieba tokenizer, loading the domain dictionary once."""
-    global _tokenizer
+    """Return the shared jieba tokenizer, loading the domain dictionary (and the segmenter) once."""
+    global _tokenizer, _segmenter
     if _tokenizer is None:
         with _setup_lock:
             if _tokenizer is None:
@@ -45,8 +47,24 @@ def get_jieba() -> jieba.Tokenizer:
                 tok = jieba.Tokenizer()
                 tok.initialize()
                 tok.load_userdict(str(DICT_PATH))
+                if _segmenter is None:
+                    _segmenter = load_segmenter(tok, DICT_PATH)
                 _tokenizer = tok
     return _tokenizer
+
+
+def get_segmenter() -> Segmenter:
+    """Return the segmenter tokenize() cuts with: rjieba or jieba (search/segmenter.py)."""
+    tok = get_jieba()
+    return _segmenter or use_segmenter(None, tok)
+
+
+def use_segmenter(choice: str | None, tok: jieba.Tokenizer | None = None) -> Segmenter:
+    """Load the segmenter named by choice (None: ARCHIVE_SEGMENTER) and cut with it from now on."""
+    global _segmenter
+    segmenter = load_segmenter(tok or get_jieba(), DICT_PATH, choice)
+    _segmenter = segmenter
+    return segmenter
 
 
 def normalize(text: str) -> str:
@@ -86,9 +104,9 @@ def tokenize(text: str, *, mode: str = "index") -> list[tuple[str, int, int, int
     mode "index" adds the dictionary words inside each word at the same
     position; mode "query" gives one term per word.
     """
-    tok = get_jieba()
+    freq = get_jieba().FREQ
+    cut = get_segmenter().cut
     norm = normalize(text)
-    freq = tok.FREQ
     index_mode = mode == "index"
     out = []
     append = out.append
@@ -97,8 +115,8 @@ def tokenize(text: str, *, mode: str = "index") -> list[tuple[str, int, int, int
     spans = [(found.start, found.end, found.number) for found in find_numbers(norm)]
     span = spans.pop(0) if spans else None
     emitted = None
-    # jieba.cut yields consecutive segments covering the whole text: offsets are running sums.
-    for word in tok.cut(norm, HMM=True):
+    # The segmenter yields consecutive segments covering the whole text: offsets are running sums.
+    for word in cut(norm):
         start = offset
         end = offset = start + len(word)
         if span is not None:
