@@ -159,13 +159,27 @@ def test_without_javascript_the_whole_result_set_can_be_cited(no_js, live_archiv
     assert len(re.findall(r"^@\w+\{", text, re.M)) == expected
 
 
+def _wait_for_seen(page, done, tries=100):
+    """Poll the saved search's stored "seen" count until done(count); return it.
+
+    Polled from here: the page's CSP forbids the eval that a string wait_for_function needs.
+    """
+    count = None
+    for _ in range(tries):
+        count = page.evaluate("() => (JSON.parse(localStorage.getItem('archive.saved')) || [{seen: []}])[0].seen.length")
+        if done(count):
+            return count
+        page.wait_for_timeout(100)
+    raise AssertionError(f"saved search's seen count stayed {count}")
+
+
 def test_saved_search_shows_new_results_since_the_last_visit_and_its_feed(page, live_archive):
     page.goto(live_archive + AI)
     page.get_by_role("button", name="保存此检索").click()
     saved = page.locator(".saved-list li")
     expect(saved).to_have_count(1)
     expect(saved.get_by_role("link", name="Atom")).to_have_attribute("href", re.compile(r"^/feed\.atom\?q="))
-    page.wait_for_function("JSON.parse(localStorage.getItem('archive.saved'))[0].seen.length > 0")
+    seen = _wait_for_seen(page, lambda n: n > 0)
     page.goto(live_archive + "/")
     expect(page.locator(".saved-list .new-count")).to_have_text("没有新结果")
     # Pretend two of today's results had not been published at the last visit.
@@ -174,7 +188,9 @@ def test_saved_search_shows_new_results_since_the_last_visit_and_its_feed(page, 
     page.reload()
     expect(page.locator(".saved-list .new-count")).to_have_text("2 条新结果")
     page.locator(".saved-list li a").first.click()  # the visit: seen again
-    page.wait_for_function("JSON.parse(localStorage.getItem('archive.saved'))[0].seen.length > 2")
+    page.wait_for_url(re.compile(r"/\?q="))
+    # The visit stores what it saw once its own request answers: wait for all of them, not a prefix.
+    _wait_for_seen(page, lambda n: n == seen)
     page.goto(live_archive + "/")
     expect(page.locator(".saved-list .new-count")).to_have_text("没有新结果")
     feed = page.request.get(live_archive + page.locator(".saved-feed").get_attribute("href"))
