@@ -14,8 +14,6 @@ ELASTICSEARCH_URL selects it (config/settings.py); it answers as the Whoosh back
 Rebuilds write `<INDEX_NAME>-<stamp>`, then move the alias INDEX_NAME to it. No scripts, no analysis-common.
 """
 import hashlib
-import time
-import uuid
 from contextlib import contextmanager
 from itertools import islice
 
@@ -30,6 +28,7 @@ from whoosh import query as wq
 from search import querysyntax
 from search.backends.base import ArchiveSearchBackend, Build, IndexUnavailable
 from search.backends.elasticsearch_facets import facet_aggregations, facet_counts
+from search.backends.elasticsearch_indices import build_name, builds_of, delete_index, index_names
 from search.analysis import ChineseAnalyzer, tokenize
 from search.query_filters import StructuredFilters, date_range_bounds
 
@@ -206,7 +205,7 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
 
     def _create_index(self):
         """Create a new concrete index (`<INDEX_NAME>-<stamp>`) with the archive's mapping; return its name."""
-        name = f"{self.index_name}-{time.strftime('%Y%m%dt%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        name = build_name(self.index_name)
         properties = {**self._field_mapping, ORDER_FIELD: {"type": "long"}}
         for field in sorted(self.chinese_fields()):
             properties.update({layer_field(field, d): LAYER_MAPPING for d in range(PHRASE_LAYERS)})
@@ -246,10 +245,15 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return []  # an unfinished build is a named index, removed by discard_build or swap_in
 
     def _aliased_indices(self):
-        return _names(self.conn.indices.get_alias, name=self.index_name)
+        return index_names(self.conn.indices.get_alias, name=self.index_name)
 
     def _builds(self):
-        return _names(self.conn.indices.get, index=f"{self.index_name}-*")
+        """Return the concrete indices built for INDEX_NAME (not those of a longer name that starts with it)."""
+        return builds_of(self.conn, self.index_name)
+
+    def drop(self):
+        """Delete the alias INDEX_NAME and every index built for it (scratch indexes of tests and benchmarks)."""
+        delete_index(self.conn, self.index_name)
 
     def document_frequencies(self, field, words):
         words = list(words)
@@ -331,14 +335,6 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         if "aggregations" in raw_results:
             results["facets"] = facet_counts(raw_results["aggregations"])
         return results
-
-
-def _names(call, **kwargs):
-    """Return the sorted index names an indices API call answers; none when it finds none."""
-    try:
-        return sorted(call(**kwargs))
-    except NotFoundError:
-        return []
 
 
 @contextmanager
