@@ -69,10 +69,15 @@ test-whoosh-reloaded: $(VENV_WR)/.installed
 	$(VENV_WR)/bin/python -c "import whoosh, importlib.metadata as m; print('whoosh-reloaded', m.version('whoosh-reloaded'), whoosh.__file__)"
 	$(VENV_WR)/bin/pytest -q $(SEARCH_TESTS)
 
-## The Elasticsearch backend against a real two-node cluster (built with Maven, started and removed
-## by scripts/with-elasticsearch.sh).
+## On a real two-node Elasticsearch cluster (built with Maven, started and removed by
+## scripts/with-elasticsearch.sh): the cluster tests, the benchmarks' smoke runs, then the search page,
+## API and backend tests a second time (tests/engines.py gives the run and each test an index of its own;
+## tests only Whoosh can pass are skipped with their reason).
+ES_TESTS := tests/test_elasticsearch_cluster.py tests/test_elasticsearch_bench.py \
+	tests/test_search_backend.py tests/test_pages.py tests/test_research_tools.py tests/test_exports.py
 test-elasticsearch: venv
-	bash scripts/with-elasticsearch.sh $(VENV)/bin/pytest -q tests/test_elasticsearch_cluster.py
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	bash scripts/with-elasticsearch.sh $(VENV)/bin/pytest -q $(ES_TESTS)
 
 clean:
 	rm -rf var $(VENV) $(VENV_WR)
