@@ -18,6 +18,7 @@ the Whoosh backend re-ranks its best matches by proximity: 9 or 10 before that).
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import os
 import time
@@ -180,6 +181,14 @@ def test_the_import_and_the_rebuild_filled_the_live_alias() -> None:
     settings = engine.conn.indices.get_settings(index=aliased[0])[aliased[0]]["settings"]["index"]
     assert settings["number_of_replicas"] == "1"
     assert engine.conn.count(index=engine.index_name)["count"] == Article.objects.searchable().count()
+
+
+def test_check_index_finds_the_cluster_index_equal_to_the_database() -> None:
+    out = io.StringIO()
+    call_command("check_index", stdout=out)  # a difference raises CommandError (exit 1)
+    report = out.getvalue()
+    assert f"database: {Article.objects.searchable().count()} searchable articles" in report
+    assert "title" not in report.split("compared fields:")[1]  # Chinese fields are not stored, as on Whoosh
 
 
 # ---------------------------------------------------------------- the same answers as Whoosh

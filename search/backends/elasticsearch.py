@@ -209,8 +209,10 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         properties = {**self._field_mapping, ORDER_FIELD: {"type": "long"}}
         for field in sorted(self.chinese_fields()):
             properties.update({layer_field(field, d): LAYER_MAPPING for d in range(PHRASE_LAYERS)})
-        # The layers and the order field are searched and sorted on, never read back.
-        mappings = {"_source": {"excludes": ["*__layer*", ORDER_FIELD]}, "properties": properties}
+        # The Chinese fields (jieba's terms, as on Whoosh not stored: pages read the database), the layers
+        # and the order field are searched and sorted on, never read back.
+        excludes = [*sorted(self.chinese_fields()), "*__layer*", ORDER_FIELD]
+        mappings = {"_source": {"excludes": excludes}, "properties": properties}
         self.conn.indices.create(index=name, settings=INDEX_SETTINGS, mappings=mappings)
         return name
 
@@ -265,7 +267,9 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
                 {w: aggregations.get(f"df{i}", {}).get("doc_count", 0) for i, w in enumerate(words)})
 
     def stored_field_names(self):
-        return sorted(f.index_fieldname for f in self._search_fields().values() if f.stored)
+        """The fields read back with each result: all but the Chinese ones (not stored, as on Whoosh)."""
+        return sorted(f.index_fieldname for f in self._search_fields().values()
+                      if f.stored and f.index_fieldname not in self.chinese_fields())
 
     def warm(self):
         if not self.setup_complete:
