@@ -69,10 +69,19 @@ test-whoosh-reloaded: $(VENV_WR)/.installed
 	$(VENV_WR)/bin/python -c "import whoosh, importlib.metadata as m; print('whoosh-reloaded', m.version('whoosh-reloaded'), whoosh.__file__)"
 	$(VENV_WR)/bin/pytest -q $(SEARCH_TESTS)
 
-## The Elasticsearch backend against a real two-node cluster (built with Maven, started and removed
-## by scripts/with-elasticsearch.sh).
+## On a real two-node Elasticsearch cluster (built with Maven, started and removed by
+## scripts/with-elasticsearch.sh): the cluster tests, the benchmarks' smoke runs, then the search page,
+## API, backend and index-queue tests a second time (tests/engines.py gives the run and each test an
+## index of its own; a test only Whoosh can pass is skipped with its reason). Not run here, Whoosh's by
+## nature: test_whoosh_internals, test_segment_build, test_check_index (copies index directories),
+## test_phrase_search (compares with Whoosh's phrase query), test_proximity (Whoosh's re-rank).
+ES_TESTS := tests/test_elasticsearch_cluster.py tests/test_elasticsearch_bench.py \
+	tests/test_search_backend.py tests/test_pages.py tests/test_research_tools.py tests/test_exports.py \
+	tests/test_querysyntax.py tests/test_synonyms.py tests/test_spelling.py tests/test_empty_articles.py \
+	tests/test_trends.py tests/test_index_queue.py tests/test_admin.py
 test-elasticsearch: venv
-	bash scripts/with-elasticsearch.sh $(VENV)/bin/pytest -q tests/test_elasticsearch_cluster.py
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	bash scripts/with-elasticsearch.sh $(VENV)/bin/pytest -q $(ES_TESTS)
 
 clean:
 	rm -rf var $(VENV) $(VENV_WR)

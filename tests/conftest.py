@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from haystack import connections
+from tests import engines
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -20,22 +20,25 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Import fixtures/ with the real command and build the index, once per run."""
-    with django_db_blocker.unblock():
-        call_command("import_articles", str(FIXTURES), verbosity=0)
-        call_command("rebuild_index", interactive=False, verbosity=0)
+    """Import fixtures/ with the real command and build the index, once per run.
+
+    On Elasticsearch the run's index is an alias of its own, deleted at the end (tests/engines.py).
+    """
+    with engines.session_index():
+        with django_db_blocker.unblock():
+            call_command("import_articles", str(FIXTURES), verbosity=0)
+            call_command("rebuild_index", interactive=False, verbosity=0)
+        yield
 
 
 @pytest.fixture
 def temp_index(tmp_path):
-    """Point the search connection at an empty index in a temp dir for one test."""
-    info = connections.connections_info["default"]
-    old = info["PATH"]
-    info["PATH"] = str(tmp_path / "index")
-    backend = connections.reload("default").get_backend()
-    yield backend
-    info["PATH"] = old
-    connections.reload("default")
+    """Point the search connection at an empty index of its own for one test.
+
+    Whoosh: a directory in the test's temp dir. Elasticsearch: an alias of its own, deleted after.
+    """
+    with engines.own_index(tmp_path) as backend:
+        yield backend
 
 
 def _free_port():
@@ -169,6 +172,7 @@ def prepared_archive(name, *, editors=()):
     env = {**os.environ, "ARCHIVE_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings",
            "PYTHONUNBUFFERED": "1"}
     db = _own_database(env, name)
+    alias = engines.served_copy_index(env, name)
     live = LiveArchive(None, env, var)
     try:
         for args in (["migrate", "--noinput"], ["import_articles", str(FIXTURES)],
@@ -186,6 +190,7 @@ def prepared_archive(name, *, editors=()):
         shutil.rmtree(var, ignore_errors=True)
         if db:
             db.drop()
+        engines.drop_index(alias)
 
 
 @contextlib.contextmanager

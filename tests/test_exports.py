@@ -101,11 +101,12 @@ def test_an_export_asks_the_engine_once_and_never_reads_the_raw_record(client, m
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from search.backends.whoosh.backend import ChineseWhooshSearchBackend
+    from search.indexing import backend
 
+    engine = type(backend())  # the configured engine's backend class, Whoosh or Elasticsearch
     calls = []
-    original = ChineseWhooshSearchBackend.search
-    monkeypatch.setattr(ChineseWhooshSearchBackend, "search",
+    original = engine.search
+    monkeypatch.setattr(engine, "search",
                         lambda self, *a, **k: calls.append(k.get("end_offset")) or original(self, *a, **k))
     monkeypatch.setattr(exports, "READ_CHUNK", 40)
     with CaptureQueriesContext(connection) as queries:

@@ -4,6 +4,7 @@ import pytest
 from archive.models import Article
 from discovery.service import run_search
 from discovery.state import SearchState
+from tests.engines import whoosh_only
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,7 @@ def test_a_query_of_only_an_empty_field_prefix_finds_nothing_and_says_so(corpus)
 
 
 @pytest.mark.django_db
+@whoosh_only("reads the Whoosh index segments' column arrays")
 def test_column_arrays_read_in_one_block_equal_whoosh_per_document_values():
     from haystack import connections
 

@@ -14,8 +14,6 @@ ELASTICSEARCH_URL selects it (config/settings.py); it answers as the Whoosh back
 Rebuilds write `<INDEX_NAME>-<stamp>`, then move the alias INDEX_NAME to it. No scripts, no analysis-common.
 """
 import hashlib
-import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -33,6 +31,7 @@ from search import querysyntax, spelling
 from search.querysyntax import ParsedQuery
 from search.backends.base import ArchiveSearchBackend, Build, IndexUnavailable
 from search.backends.elasticsearch_facets import facet_aggregations, facet_counts
+from search.backends.elasticsearch_indices import build_name, builds_of, delete_index, index_names
 from search.analysis import ChineseAnalyzer, tokenize
 from search.query_filters import StructuredFilters, date_range_bounds
 
@@ -211,12 +210,14 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
 
     def _create_index(self) -> str:
         """Create a new concrete index (`<INDEX_NAME>-<stamp>`) with the archive's mapping; return its name."""
-        name = f"{self.index_name}-{time.strftime('%Y%m%dt%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        name = build_name(self.index_name)
         properties = {**self._field_mapping, ORDER_FIELD: {"type": "long"}}
         for field in sorted(self.chinese_fields()):
             properties.update({layer_field(field, d): LAYER_MAPPING for d in range(PHRASE_LAYERS)})
-        # The layers and the order field are searched and sorted on, never read back.
-        mappings = {"_source": {"excludes": ["*__layer*", ORDER_FIELD]}, "properties": properties}
+        # The Chinese fields (jieba's terms, as on Whoosh not stored: pages read the database), the layers
+        # and the order field are searched and sorted on, never read back.
+        excludes = [*sorted(self.chinese_fields()), "*__layer*", ORDER_FIELD]
+        mappings = {"_source": {"excludes": excludes}, "properties": properties}
         self.conn.indices.create(index=name, settings=INDEX_SETTINGS, mappings=mappings)
         return name
 
@@ -252,10 +253,15 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         return []  # an unfinished build is a named index, removed by discard_build or swap_in
 
     def _aliased_indices(self) -> list[str]:
-        return _names(self.conn.indices.get_alias, name=self.index_name)
+        return index_names(self.conn.indices.get_alias, name=self.index_name)
 
     def _builds(self) -> list[str]:
-        return _names(self.conn.indices.get, index=f"{self.index_name}-*")
+        """Return the concrete indices built for INDEX_NAME (not those of a longer name that starts with it)."""
+        return builds_of(self.conn, self.index_name)
+
+    def drop(self) -> None:
+        """Delete the alias INDEX_NAME and every index built for it (scratch indexes of tests and benchmarks)."""
+        delete_index(self.conn, self.index_name)
 
     def document_frequencies(self, field: str, words: Iterable[str]) -> tuple[int, dict[str, int]]:
         words = list(words)
@@ -267,7 +273,9 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
                 {w: aggregations.get(f"df{i}", {}).get("doc_count", 0) for i, w in enumerate(words)})
 
     def stored_field_names(self) -> list[str]:
-        return sorted(f.index_fieldname for f in self._search_fields().values() if f.stored)
+        """The fields read back with each result: all but the Chinese ones (not stored, as on Whoosh)."""
+        return sorted(f.index_fieldname for f in self._search_fields().values()
+                      if f.stored and f.index_fieldname not in self.chinese_fields())
 
     def warm(self) -> None:
         if not self.setup_complete:
@@ -342,14 +350,6 @@ class ChineseElasticsearchSearchBackend(ArchiveSearchBackend, es7.Elasticsearch7
         if "aggregations" in raw_results:
             results["facets"] = facet_counts(raw_results["aggregations"])
         return results
-
-
-def _names(call: Callable[..., Any], **kwargs: Any) -> list[str]:
-    """Return the sorted index names an indices API call answers; none when it finds none."""
-    try:
-        return sorted(call(**kwargs))
-    except NotFoundError:
-        return []
 
 
 @contextmanager

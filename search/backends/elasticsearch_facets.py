@@ -32,7 +32,7 @@ def facet_aggregations(filters: Mapping[str, Any], facets: Iterable[str], date_f
                          "filter": {"bool": {"filter": [*filters.values(), {"bool": {"should": set_aside}}]}}}
     for name in [*filters, "*"]:
         aggs[f"relaxed:{name}"] = {"meta": {"_type": "archive_relaxed", "field": name},
-                                   "filter": others(*(filters if name == "*" else [name]))}
+                                   "filter": others(*(filters if name == "*" else [name]), counted=True)}
     return aggs
 
 
