@@ -162,7 +162,13 @@ def assert_same(whoosh_answer: Answer, es_answer: Answer, *, ordered_by_date: bo
     if ordered_by_date:  # ties in date are broken by article id on both
         assert es_answer.top == whoosh_answer.top
     else:  # Lucene's BM25 idf is not the Whoosh engine's, and Whoosh re-ranks its best by proximity
-        assert len(set(es_answer.top) & set(whoosh_answer.top)) >= 0.6 * len(whoosh_answer.top)
+        # (and by its ranking rules, docs/RELEVANCE.md): the first pages overlap, and when 30 were asked
+        # for, most of each first page lies within the other's first 30.
+        page = len(whoosh_answer.top[:10])
+        need = (0.8 if len(whoosh_answer.top) > page else 0.6) * page
+        pair = (es_answer.top, whoosh_answer.top)
+        assert len(set(es_answer.top[:10]) & set(whoosh_answer.top)) >= need, pair
+        assert len(set(whoosh_answer.top[:10]) & set(es_answer.top)) >= need, pair
 
 
 # ---------------------------------------------------------------- the cluster itself
@@ -195,7 +201,9 @@ def test_check_index_finds_the_cluster_index_equal_to_the_database() -> None:
 
 @pytest.mark.parametrize("q", QUERIES)
 def test_queries_answer_as_on_whoosh(whoosh: str, q: str) -> None:
-    assert_same(answer(whoosh, q), answer(ELASTIC, q), ordered_by_date=not q)
+    size = 10 if not q else 30
+    w, e = answer(whoosh, q, size=size), answer(ELASTIC, q, size=size)
+    assert_same(w, e, ordered_by_date=not q)
 
 
 @pytest.mark.parametrize("q,filters,dates", FILTERED)
