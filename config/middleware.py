@@ -50,6 +50,6 @@ class DatabaseBusyMiddleware:
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse({"error": "database_busy", "message": message}, status=503)
         else:
-            response = render(request, "busy.html", {"message": message}, status=503)
+            response = render(request, "busy.html", {"heading": _("档案库正忙"), "message": message}, status=503)
         response["Retry-After"] = "30"
         return response

@@ -32,6 +32,7 @@ class IndexUnavailableMiddleware:
             response: HttpResponse = JsonResponse({"error": "search_unavailable", "message": message},
                                                   status=503)
         else:
-            response = render(request, "discovery/unavailable.html", {"message": message}, status=503)
+            response = render(request, "discovery/unavailable.html",
+                              {"heading": _("检索暂时不可用"), "message": message}, status=503)
         response["Retry-After"] = RETRY_AFTER
         return response
