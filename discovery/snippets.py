@@ -6,13 +6,26 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 DEFAULT_WIDTH = 140
+_LATIN = re.compile("[A-Za-z0-9]")
 
 
 def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     terms = sorted({t for t in terms if t}, key=len, reverse=True)
     if not terms:
         return None
-    return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    return re.compile("|".join(_term_pattern(t) for t in terms), re.IGNORECASE)
+
+
+def _term_pattern(term: str) -> str:
+    """Return term as a regex that, where it begins or ends in a Latin letter or digit,
+    does not match inside a longer Latin or digit run (AI is not marked in AAAI or AIGC's
+    neighbour AAAIGC, 6G not in 16G), as the index keeps such runs whole."""
+    pattern = re.escape(term)
+    if _LATIN.match(term[0]):
+        pattern = "(?<![A-Za-z0-9])" + pattern
+    if _LATIN.match(term[-1]):
+        pattern += "(?![A-Za-z0-9])"
+    return pattern
 
 
 def best_window(text: str, terms: Iterable[str], *, width: int = DEFAULT_WIDTH) -> tuple[int, int]:
