@@ -97,6 +97,36 @@ def test_block_postings_equal_the_matchers_own_values(ix):
                     assert (ids.tolist(), weights.tolist()) == expected[:2]
 
 
+def skip_to_positions(matcher, wanted):
+    found = {}
+    for doc in wanted:
+        if not matcher.is_active():
+            break
+        if matcher.id() < doc:
+            matcher.skip_to(doc)
+            if not matcher.is_active():
+                break
+        if matcher.id() == doc:
+            found[doc] = matcher.value_as("positions")
+    return found
+
+
+def test_seeking_sorted_documents_by_bisection_equals_skip_to_across_blocks(tmp_path):
+    big = new_index(tmp_path / "big")
+    add(big, docs(700))  # the common terms' postings span several blocks of at most 128
+    with big.searcher() as searcher:
+        (leaf, _), = searcher.reader().leaf_readers()
+        matcher = leaf.postings("text", "人工智能")
+        assert isinstance(matcher, internals.W3LeafMatcher)  # the bisection path, not the fallback
+        holders = set(internals.raw_postings(leaf.postings("text", "人工智能"))[0].tolist())
+        assert len(holders) > 2 * 128
+        for wanted in (list(range(700)), list(range(0, 700, 7)), [3, 129, 130, 500, 699], [699], []):
+            seen = {m.id(): m.value_as("positions")
+                    for m in internals.seek_postings(leaf.postings("text", "人工智能"), wanted)}
+            assert seen == skip_to_positions(leaf.postings("text", "人工智能"), wanted)
+            assert set(seen) == holders & set(wanted)
+
+
 def test_columns_and_lengths_are_read_in_one_block_and_equal_per_document_values(ix):
     with ix.searcher() as searcher:
         for leaf, _ in searcher.reader().leaf_readers():

@@ -11,6 +11,7 @@ on Whoosh 2.7.4 and on whoosh-reloaded 2.7.5.
 | private name                                         | used for                    | without it            |
 | ---------------------------------------------------- | --------------------------- | --------------------- |
 | matcher `_read_data` `_next_block` `_data` `_byteids` `_fixedsize` | postings a block at a time | id()/weight()/next() |
+| W3LeafMatcher `_maxid` `_skip_to_block` `_read_ids` `_ids` `_i` | seek sorted documents by bisection | skip_to() |
 | column reader `_fixedlen` `_count` `_typecode` `_dbfile` `_basepos` `_default` | a column in one read | iterate the column |
 | segment reader `_perdoc._cached_reader`              | field lengths in one read   | doc_field_length()    |
 | `whoosh.system._INT_SIZE`                            | decode a Positions value    | struct.calcsize("!I") |
@@ -29,12 +30,13 @@ from __future__ import annotations
 
 import pickle
 import struct
-from collections.abc import Callable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 from whoosh import system as whoosh_system
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PostingsWriter
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, W3PostingsWriter
 from whoosh.index import TOC
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
@@ -158,6 +160,38 @@ def raw_postings(matcher: Any, with_values: bool = False) -> tuple:
         id_blocks, weight_blocks = [np.zeros(0, np.int32)], [np.zeros(0, np.float32)]
     ids, weights = np.concatenate(id_blocks), np.concatenate(weight_blocks)
     return (ids, weights, values) if with_values else (ids, weights)
+
+
+def seek_postings(matcher: Any, docs: Sequence[int]) -> Iterator[Any]:
+    """Yield matcher positioned on each of the sorted docs that it holds, in order.
+
+    Whole blocks are skipped by their largest id, and a document is found inside
+    a block by bisection over the block's decoded ids. Whoosh's skip_to() walks a
+    block posting by posting, one Python call each: that was most of the
+    proximity re-rank's time at 100,000 articles (docs/BENCHMARKS.md).
+    Deleted documents are not filtered: the docs asked for are live ones.
+    """
+    if isinstance(matcher, FilterMatcher):  # the deletion filter: read what it wraps
+        matcher = matcher.child
+    by_block = isinstance(matcher, W3LeafMatcher)
+    for doc in docs:
+        if not matcher.is_active():
+            return
+        if by_block:
+            if doc > matcher._maxid:
+                matcher._skip_to_block(lambda target=doc: target > matcher._maxid)
+                if not matcher.is_active():
+                    return
+            if matcher._ids is None:
+                matcher._read_ids()
+            # doc <= the block's largest id, so the bisection stays inside the block
+            matcher._i = bisect_left(matcher._ids, doc, matcher._i)
+        elif matcher.id() < doc:
+            matcher.skip_to(doc)
+            if not matcher.is_active():
+                return
+        if matcher.id() == doc:
+            yield matcher
 
 
 # -- columns -----------------------------------------------------------------

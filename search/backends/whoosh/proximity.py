@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from whoosh import query as wq
 
+from search.backends.whoosh import internals
 from search.synonyms import SynonymOr
 
 if TYPE_CHECKING:
@@ -193,16 +194,8 @@ def _segment_positions(reader: Any, term: str, docs: np.ndarray) -> Iterator[tup
     btext = term.encode("utf-8")
     if (FIELD, btext) not in reader:
         return
-    matcher = reader.postings(FIELD, btext)
-    for doc in docs.tolist():
-        if not matcher.is_active():
-            return
-        if matcher.id() < doc:
-            matcher.skip_to(doc)
-            if not matcher.is_active():
-                return
-        if matcher.id() == doc:
-            yield doc, matcher.value_as("positions")
+    for matcher in internals.seek_postings(reader.postings(FIELD, btext), docs.tolist()):
+        yield matcher.id(), matcher.value_as("positions")
 
 
 def _typed(q: wq.Query) -> wq.Query:
