@@ -3,6 +3,20 @@ import time
 import urllib.request
 
 
+def percentile(values, pct):
+    values = sorted(values)
+    if not values:
+        return 0.0
+    k = (len(values) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def summary(ms):
+    return {"p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
+            "n": len(ms)}
+
+
 EXPORTS = (("json", "/export.json"), ("csv", "/export.csv"), ("json_body", "/export.json?body=1"))
 
 
@@ -65,4 +79,26 @@ def markdown(r, *, query_count):
          f"{r['increment']['index_docs_after']} documents, no rebuild"),
     ]
     lines = ["| measure | result |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows]
+    if "request" in r:
+        lines += ["", request_table(r)]
+    if "cold_positions" in r:
+        lines += ["", "| query, fresh process | hits | cold | warm |", "|---|---:|---:|---:|"]
+        lines += [f"| `{q}` | {c['hits']:,} | {c['cold_ms']} ms | {c['warm_ms']} ms |"
+                  for q, c in r["cold_positions"].items()]
+    return "\n".join(lines)
+
+
+def request_table(r):
+    """Return engine, API, page and FTS5 in-process, p50 / p95 per way of asking, as Markdown."""
+    req = r["request"]
+    layers = ("engine", "api", "page", "fts5")
+    lines = ["| in-process, ms p50 / p95 | engine | /api/search | search page | SQLite FTS5 |",
+             "|---|---|---|---|---|"]
+    for way, figures in [*req["ways"].items(), ("all", req["all"])]:
+        cells = " | ".join(f"{figures[x]['p50_ms']} / {figures[x]['p95_ms']}" for x in layers)
+        lines.append(f"| {way} | {cells} |")
+    fts = r["fts5_build"]
+    lines.append(f"\nFTS5 copy: {fts['articles']:,} articles in {fts['seconds']} s ({fts['mb']} MB); "
+                 f"source filter {req['source']}, dates from {req['date_from']}; "
+                 f"{len(req['different_counts'])} asks with a different hit count")
     return "\n".join(lines)

@@ -23,7 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import export_times, markdown  # noqa: E402
+from bench import cold_positions, request_cost  # noqa: E402
+from bench.relevance import git_commit  # noqa: E402
+from bench.report import export_times, markdown, summary  # noqa: E402
 
 QUERIES = [
     "人工智能", "集成电路", "脑机接口", "芯", "量子", "生物医药", "长三角", "科技小巨人",
@@ -33,20 +35,6 @@ QUERIES = [
     "张江 -浦东", "机器人 OR 无人机", "title:通知", "上海 集成电路 产业", "国家重点研发计划",
 ]
 FACETS = ["source", "topics", "regions", "kind", "month"]
-
-
-def percentile(values, pct):
-    values = sorted(values)
-    if not values:
-        return 0.0
-    k = (len(values) - 1) * pct / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
-def summary(ms):
-    return {"p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
-            "n": len(ms)}
 
 
 def timed(fn, *args, **kwargs):
@@ -360,7 +348,8 @@ def main():
     path = out / f"results-{args.docs}.json"
     results = {"docs": args.docs, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                                "platform": platform.platform()},
-               "command": " ".join(["python", "bench/run.py"] + sys.argv[1:])}
+               "command": " ".join(["python", "bench/run.py"] + sys.argv[1:]),
+               "commit": git_commit()}
 
     def save():  # partial results survive an interrupted run
         path.write_text(json.dumps(results, ensure_ascii=False, indent=2))
@@ -373,6 +362,10 @@ def main():
                             per_file=10_000, seed=7, first=Article.objects.count() + 1_000_000)
     save()
     query_phase(args, results)
+    save()
+    cold_positions.phase(var, results)
+    save()
+    request_cost.phase(var, results, QUERIES, repeat=args.repeat)
     save()
     increment_phase(increment, increment_files, results)
     save()

@@ -26,6 +26,15 @@ def test_benchmark_runs_at_500_articles(tmp_path):
     assert {name: e["rows"] for name, e in results["export"].items()} == {
         "json": results["browse_hits"] + 50, "csv": results["browse_hits"] + 50, "json_body": results["browse_hits"] + 50}
     assert "| (b) query + all facets |" in done.stdout and "rows over HTTP |" in done.stdout
+    # Engine, API, page and FTS5 side by side: every query asked 3 ways, each layer timed for each ask.
+    request = results["request"]
+    assert {layer: figures["n"] for layer, figures in request["all"].items()} == {
+        "engine": 3 * 35, "api": 3 * 35, "page": 3 * 35, "fts5": 3 * 35}
+    assert results["fts5_build"]["articles"] == results["browse_hits"]
+    # FTS5 finds what the archive finds, but for the one character the archive widens inside words.
+    assert {ask.split(": ", 1)[1] for ask in request["different_counts"]} <= {"芯"}
+    assert len(results["cold_positions"]) == 13 and results["cold_positions"]["上海交通大学"]["hits"] > 0
+    assert results["commit"] != "unknown" and "| search page | SQLite FTS5 |" in done.stdout
 
     phrases = subprocess.run([sys.executable, "bench/phrases.py", "--var", str(tmp_path / "var-500")],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
