@@ -48,6 +48,13 @@ def warm() -> None:
 
 def edits(word: str) -> dict[str, bool]:
     """Return {dictionary word one edit from word: whether it is a same-sound substitution}."""
+    return dict(_edits(word))
+
+
+@lru_cache(maxsize=4096)
+def _edits(word: str) -> tuple[tuple[str, bool], ...]:
+    # A word's edits depend on the dictionaries alone, fixed for the process: worked out once per word
+    # (about 30 ms), while the index says on each request which of them it holds.
     out: dict[str, bool] = {}
     alphabet = dictionary_characters()
     for i, char in enumerate(word):
@@ -69,7 +76,7 @@ def edits(word: str) -> dict[str, bool]:
             if is_dictionary_word(added):
                 out.setdefault(added, False)
     out.pop(word, None)
-    return out
+    return tuple(out.items())
 
 
 def suggest(q: str, frequencies: DocumentFrequencies, *, field: str = "text") -> list[Suggestion]:

@@ -31,6 +31,24 @@ def test_toggle_adds_or_removes_one_value_and_goes_back_to_page_one():
     assert state.query_string(page=5) == "?q=%E8%8A%AF%E7%89%87&source=A&page=5"
 
 
+def test_links_built_from_encoded_fields_equal_the_whole_state_encoded():
+    from django.utils.http import urlencode
+
+    states = [SearchState(), SearchState(q="a&b=c #?", page=2),
+              SearchState(q="芯片", source=("A", "B & C"), topic=("t",), region=("上海",), kind=("通知",),
+                          issuer=("国务院",), cites=("沪科规〔2024〕1号",), date_from=D(2025, 1, 1),
+                          date_to=D(2025, 3, 31), deadline="open", sort="oldest", page=3, literal=True,
+                          empty=True, per_page=50, facet_sort="name")]
+    changes = [{}, {"page": 7}, {"source": ()}, {"source": ("Z",), "page": 2}, {"date_from": None},
+               {"date_from": D(2024, 2, 1), "date_to": D(2024, 2, 29)}, {"deadline": ""}, {"q": "新 词"},
+               {"per_page": 20}, {"literal": False, "empty": True}, {"sort": "newest"}]
+    for state in states:
+        for change in changes:
+            expected = state.replace(**change).params()
+            assert state.query_string(**change) == "?" + urlencode(expected), (state, change)
+    assert SearchState().query_string() == "?"
+
+
 def test_cleared_keeps_query_and_sort_only():
     state = SearchState(q="x", topic=("t",), date_from=D(2025, 1, 1), deadline="any", sort="newest")
     assert state.has_filters
