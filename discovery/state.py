@@ -4,11 +4,10 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote_plus
-
 
 from archive.text_safety import clean_text
 from discovery.facet_table import FILTER_PARAMS
