@@ -46,6 +46,19 @@ def test_top_values_then_more_with_selected_values_always_on_top():
     assert [v.value for v in topic.more] == ["v08", "v09", "v10"]
 
 
+def test_a_value_item_escapes_the_value_and_marks_the_selected_one():
+    state = SearchState(source=('"><script>x</script>',))
+    source = facet(value_facets(state, {"source": [("A&B <i>", 1)]}), "source")
+    html = source.values_html
+    assert "<script>" not in html and "<i>" not in html
+    assert 'value="A&amp;B &lt;i&gt;"' in html and '&quot;&gt;&lt;script&gt;' in html
+    assert html.count('class="selected"') == 1 and html.count(" checked>") == 1
+    assert '<span class="count">1<span class="visually-hidden"> 篇</span></span>' in html
+    with translation.override("en"):
+        assert '1<span class="visually-hidden"> article</span>' in source.values_html
+        assert '<span class="badge">' in source.values_html
+
+
 def test_stored_values_are_labelled_in_the_interface_language():
     with translation.override("en"):
         kind = facet(value_facets(SearchState(), {"kind": [("通知", 2)], "region": [("上海", 1)]}), "kind")
