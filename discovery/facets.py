@@ -43,7 +43,6 @@ class FacetValue:
             data.update(selected=self.selected, url=self.url)
         return data
 
-
     def html(self, param: str) -> SafeString:
         """Return the value's checkbox item of facet param (value, label and URL escaped).
 

@@ -90,7 +90,7 @@ class SearchState:
         The same string as urlencode(self.replace(**changes).params()), built from this state's
         encoded fields and only the changed ones encoded anew: a page has hundreds of such links.
         """
-        unknown = set(changes) - set(_FIELD_ORDER)
+        unknown = changes.keys() - _FIELDS
         if unknown:
             raise TypeError(f"no such search state fields: {sorted(unknown)}")
         parts = []
@@ -144,6 +144,7 @@ class SearchState:
 
 _FIELD_ORDER = ("q", *FILTER_PARAMS, "date_from", "date_to", "deadline", "literal", "empty", "sort", "per_page",
                 "facet_sort", "page")
+_FIELDS = frozenset(_FIELD_ORDER)
 _URL_NAMES = {"date_from": "from", "date_to": "to"}
 
 
