@@ -82,8 +82,9 @@ def markdown(r, *, query_count):
     if "request" in r:
         lines += ["", request_table(r)]
     if "cold_positions" in r:
-        lines += ["", "| query, fresh process | hits | cold | warm |", "|---|---:|---:|---:|"]
-        lines += [f"| `{q}` | {c['hits']:,} | {c['cold_ms']} ms | {c['warm_ms']} ms |"
+        lines += ["", "| query, fresh process | hits | cold | of which positions | warm |",
+                  "|---|---:|---:|---:|---:|"]
+        lines += [f"| `{q}` | {c['hits']:,} | {c['cold_ms']} ms | {c.get('positions_ms', '–')} ms | {c['warm_ms']} ms |"
                   for q, c in r["cold_positions"].items()]
     return "\n".join(lines)
 
@@ -91,12 +92,15 @@ def markdown(r, *, query_count):
 def request_table(r):
     """Return engine, API, page and FTS5 in-process, p50 / p95 per way of asking, as Markdown."""
     req = r["request"]
-    layers = ("engine", "api", "page", "fts5")
-    lines = ["| in-process, ms p50 / p95 | engine | /api/search | search page | SQLite FTS5 |",
-             "|---|---|---|---|---|"]
+    layers = ("engine", "api", "page", "fts5") if "fts5" in req["all"] else ("engine", "api", "page")
+    names = {"engine": "engine", "api": "/api/search", "page": "search page", "fts5": "SQLite FTS5"}
+    lines = ["| in-process, ms p50 / p95 | " + " | ".join(names[x] for x in layers) + " |",
+             "|---" * (len(layers) + 1) + "|"]
     for way, figures in [*req["ways"].items(), ("all", req["all"])]:
         cells = " | ".join(f"{figures[x]['p50_ms']} / {figures[x]['p95_ms']}" for x in layers)
         lines.append(f"| {way} | {cells} |")
+    if "fts5_build" not in r:
+        return "\n".join(lines + ["\nSQLite FTS5: not run (--skip-fts5)"])
     fts = r["fts5_build"]
     lines.append(f"\nFTS5 copy: {fts['articles']:,} articles in {fts['seconds']} s ({fts['mb']} MB); "
                  f"source filter {req['source']}, dates from {req['date_from']}; "

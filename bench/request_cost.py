@@ -67,20 +67,24 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return (time.perf_counter() - start) * 1000, value
 
 
-def measure(queries: Sequence[str], source: str, fts5_path: Path, *, repeat: int = 3) -> dict[str, Any]:
-    """Return {way: {layer: [ms]}} and the hit counts of the archive and FTS5 per (query, way)."""
+def measure(queries: Sequence[str], source: str, fts5_path: Path | None, *, repeat: int = 3) -> dict[str, Any]:
+    """Return {way: {layer: [ms]}} and the hit counts of the archive and FTS5 per (query, way).
+
+    fts5_path None: the archive's three layers only.
+    """
     from django.test import Client
 
     from search.synonyms import current_table
 
     client = Client(SERVER_NAME="localhost")
-    conn = connect(fts5_path)
+    conn = connect(fts5_path) if fts5_path is not None else None
     layers: dict[str, Callable[[str, Variant], Any]] = {
         "engine": engine_search,
         "api": lambda q, v: _ok(client.get("/api/search", _params(q, v))),
         "page": lambda q, v: _ok(client.get("/", _params(q, v))),
-        "fts5": lambda q, v: search(conn, q, v, current_table().members)[0],
     }
+    if conn is not None:
+        layers["fts5"] = lambda q, v: search(conn, q, v, current_table().members)[0]
     ms: dict[str, dict[str, list[float]]] = {v.name: {layer: [] for layer in layers} for v in variants(source)}
     counts: dict[str, dict[str, int]] = {}
     for round_ in range(repeat + 1):
@@ -92,7 +96,8 @@ def measure(queries: Sequence[str], source: str, fts5_path: Path, *, repeat: int
                         ms[variant.name][layer].append(elapsed)
                     if layer in ("engine", "fts5"):
                         counts.setdefault(f"{variant.name}: {q}", {})[layer] = value
-    conn.close()
+    if conn is not None:
+        conn.close()
     return {"ms": ms, "counts": counts}
 
 
@@ -103,8 +108,11 @@ def _ok(response: Any) -> int:
     return response.status_code
 
 
-def phase(var: Path, results: dict[str, Any], queries: Sequence[str], *, repeat: int) -> None:
-    """bench/run.py's phase: build the FTS5 copy, then time the four layers side by side into results."""
+def phase(var: Path, results: dict[str, Any], queries: Sequence[str], *, repeat: int, fts5: bool = True) -> None:
+    """bench/run.py's phase: build the FTS5 copy, then time the four layers side by side into results.
+
+    fts5 False: the archive's three layers only, no FTS5 copy.
+    """
     from django.core.management import call_command
     from django.db.models import Count
 
@@ -113,9 +121,10 @@ def phase(var: Path, results: dict[str, Any], queries: Sequence[str], *, repeat:
     from bench.report import summary
 
     call_command("collectstatic", interactive=False, verbosity=0)  # the page's static manifest
-    print("building the FTS5 baseline …", flush=True)
-    fts5_path = var / "fts5.sqlite3"
-    results["fts5_build"] = fts5_baseline.build(fts5_path)
+    fts5_path = var / "fts5.sqlite3" if fts5 else None
+    if fts5_path is not None:
+        print("building the FTS5 baseline …", flush=True)
+        results["fts5_build"] = fts5_baseline.build(fts5_path)
     source = Source.objects.annotate(n=Count("articles")).order_by("-n", "name").values_list("name", flat=True)[0]
     print("timing engine, API, page and FTS5 in-process …", flush=True)
     measured = measure(queries, source, fts5_path, repeat=repeat)
@@ -124,6 +133,7 @@ def phase(var: Path, results: dict[str, Any], queries: Sequence[str], *, repeat:
         "ways": {way: {layer: summary(ms) for layer, ms in layers.items()}
                  for way, layers in measured["ms"].items()},
         "all": {layer: summary([ms for layers in measured["ms"].values() for ms in layers[layer]])
-                for layer in ("engine", "api", "page", "fts5")},
-        "different_counts": {ask: c for ask, c in measured["counts"].items() if c["engine"] != c["fts5"]},
+                for layer in ("engine", "api", "page", "fts5") if fts5 or layer != "fts5"},
+        "different_counts": {ask: c for ask, c in measured["counts"].items()
+                             if c["engine"] != c.get("fts5", c["engine"])},
     }

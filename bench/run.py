@@ -230,6 +230,9 @@ def parse_args():
     parser.add_argument("--http-requests", type=int, default=800)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--skip-stock", action="store_true")
+    parser.add_argument("--skip-fts5", action="store_true", help="no SQLite FTS5 copy beside the archive")
+    parser.add_argument("--build-only", action="store_true",
+                        help="stop after the corpus, import and rebuild (their figures and the index size)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep an archive built by an earlier run: skip corpus, import and rebuild")
     return parser.parse_args()
@@ -361,11 +364,14 @@ def main():
     increment_files = write(increment, out / f"increment-{args.docs}-{Article.objects.count()}",
                             per_file=10_000, seed=7, first=Article.objects.count() + 1_000_000)
     save()
+    if args.build_only:
+        print(json.dumps({k: results[k] for k in ("import", "rebuild") if k in results}, ensure_ascii=False))
+        return
     query_phase(args, results)
     save()
     cold_positions.phase(var, results)
     save()
-    request_cost.phase(var, results, QUERIES, repeat=args.repeat)
+    request_cost.phase(var, results, QUERIES, repeat=args.repeat, fts5=not args.skip_fts5)
     save()
     increment_phase(increment, increment_files, results)
     save()

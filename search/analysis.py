@@ -203,6 +203,18 @@ def ChineseAnalyzer() -> ChineseTokenizer:
     return ChineseTokenizer()
 
 
+def term_positions(value: str) -> dict[str, list[int]]:
+    """Return each indexed term of value with its positions, in first-seen order."""
+    positions: dict[str, list[int]] = {}
+    for term, pos, _, _ in tokenize(value, mode="index"):
+        found = positions.get(term)
+        if found is None:
+            positions[term] = [pos]
+        else:
+            found.append(pos)
+    return positions
+
+
 class ChinesePositions(Positions):
     """Whoosh's Positions format, fed straight from tokenize() when indexing.
 
@@ -214,15 +226,8 @@ class ChinesePositions(Positions):
         if not isinstance(analyzer, ChineseTokenizer) or kwargs.get("mode") == "query":
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        positions: dict[str, list[int]] = {}
-        for term, pos, _, _ in tokenize(value, mode="index"):
-            found = positions.get(term)
-            if found is None:
-                positions[term] = [pos]
-            else:
-                found.append(pos)
         boost, encode = self.field_boost, self.encode
-        for term, poslist in positions.items():
+        for term, poslist in term_positions(value).items():
             yield term, len(poslist), len(poslist) * boost, encode(poslist)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:

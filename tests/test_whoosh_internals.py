@@ -257,7 +257,7 @@ PRIVATE = re.compile(r"\._(read_data|next_block|data|byteids|fixedsize|fixedlen|
 def test_private_whoosh_names_are_reached_from_internals_only():
     offenders = []
     for path in sorted((ROOT / "search").rglob("*.py")) + sorted((ROOT / "bench").rglob("*.py")):
-        if path.name == "internals.py":
+        if path.name.endswith("internals.py"):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             code = line.split("#", 1)[0]

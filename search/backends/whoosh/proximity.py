@@ -16,14 +16,12 @@ one passing mention.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh import query as wq
 
-from search.backends.whoosh import internals
 from search.synonyms import SynonymOr
 
 if TYPE_CHECKING:
@@ -182,20 +180,10 @@ def document_positions(snap: Snapshot, docnums: np.ndarray, terms: list[str]) ->
         inside = order[(order >= offset) & (order < offset + seg.doccount)] - offset
         if not len(inside):
             continue
-        with seg.lock:
-            for term in terms:
-                for doc, found in _segment_positions(seg.reader, term, inside):
-                    out.setdefault(int(doc) + offset, {})[term] = found
+        for term in terms:
+            for doc, found in seg.term_positions(FIELD, term, inside):
+                out.setdefault(int(doc) + offset, {})[term] = found
     return out
-
-
-def _segment_positions(reader: Any, term: str, docs: np.ndarray) -> Iterator[tuple[int, list[int]]]:
-    """Yield (doc, positions) of term in one segment for the sorted docs that hold it."""
-    btext = term.encode("utf-8")
-    if (FIELD, btext) not in reader:
-        return
-    for matcher in internals.seek_postings(reader.postings(FIELD, btext), docs.tolist()):
-        yield matcher.id(), matcher.value_as("positions")
 
 
 def _typed(q: wq.Query) -> wq.Query:

@@ -12,18 +12,24 @@ of contents that makes the segments an index.
 """
 from __future__ import annotations
 
+import copy
 import gc
 import multiprocessing
 import os
 import queue
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from whoosh.filedb.filestore import FileStorage
+
+from search.analysis import ChinesePositions, ChineseTokenizer, term_positions
+
 from search.backends.whoosh.worker_guard import die_with_parent
-from search.backends.whoosh.internals import (
+from search.backends.whoosh.writing_internals import (
     BuildCodec, GroupedSegmentWriter, commit_segments, finish_worker_segment, worker_writer,
 )
+from search.backends.whoosh.position_file import PositionFileWriter, path_for, term_key
 
 BATCH = 250  # documents per job sent to a worker
 # zlib level 1 for posting blocks: the same index size as Whoosh's default
@@ -69,13 +75,70 @@ class TermGroupedPostings:
         self.terms = {}
 
 
+class ListedPositions(ChinesePositions):
+    """ChinesePositions whose posting values stay lists of positions until the segment is written.
+
+    BuildSegmentWriter encodes them for Whoosh then, and writes the same lists
+    to the segment's position file (position_file), so nothing is decoded again.
+    """
+
+    def word_values(self, value: str, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, Any]]:
+        if not isinstance(analyzer, ChineseTokenizer) or kwargs.get("mode") == "query":
+            for term, freq, weight, encoded in super().word_values(value, analyzer, **kwargs):
+                yield term, freq, weight, self.decode_positions(encoded)
+            return
+        boost = self.field_boost
+        for term, poslist in term_positions(value).items():
+            yield term, len(poslist), len(poslist) * boost, poslist
+
+
+def listed_schema(schema: Any) -> tuple[Any, set[str]]:
+    """Return a copy of schema whose ChinesePositions fields keep position lists, and those fields' names."""
+    listed = copy.deepcopy(schema)
+    names = set()
+    for name in listed.names():
+        field = listed[name]
+        if type(field.format) is ChinesePositions:
+            field.format = ListedPositions(field_boost=field.format.field_boost)
+            names.add(name)
+    return listed, names
+
+
 class BuildSegmentWriter(GroupedSegmentWriter):
-    """A SegmentWriter whose postings stay in memory, grouped by term, and are written a term at a time."""
+    """A SegmentWriter whose postings stay in memory, grouped by term, and are written a term at a time.
+
+    With a file storage it also writes the segment's position file.
+    """
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         kwargs.setdefault("codec", BuildCodec(compression=COMPRESSION))
         super().__init__(ix, **kwargs)
         self.pool = TermGroupedPostings()
+        self._index_schema: Any = ix.schema
+        self.schema, self._listed = listed_schema(self._index_schema)
+        self._positions: PositionFileWriter | None = None
+        if isinstance(self.storage, FileStorage):
+            self._positions = PositionFileWriter(path_for(self.storage.folder, self.newsegment.segment_id()))
+
+    def _term_values(self, fieldname: str, btext: bytes, ids: Sequence[int], values: Sequence[Any]) -> Sequence[Any]:
+        if fieldname not in self._listed:
+            return values
+        if self._positions is not None:
+            self._positions.add(term_key(fieldname, btext), ids, values)
+        encode = self.schema[fieldname].format.encode
+        return [encode(v) for v in values]
+
+    def segment_written(self) -> None:
+        if self._positions is not None:
+            self._positions.close()
+
+    def segment_abandoned(self) -> None:
+        if self._positions is not None:
+            self._positions.discard()
+            self._positions = None
+
+    def toc_schema(self) -> Any:
+        return self._index_schema  # never the listed one
 
 
 def _worker(storage: Any, indexname: str, jobs: Any, results: Any, segment_docs: int, parent_pid: int) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
-from search.backends.whoosh import phrases
-from search.backends.whoosh.internals import column_values, field_lengths, raw_postings
+from search.backends.whoosh import phrases, position_file
+from search.backends.whoosh.internals import column_values, field_lengths, raw_postings, seek_postings
+from search.backends.whoosh.position_file import PositionFile, open_position_file, term_key
 
 POSTINGS_CACHE_BYTES = 96 * 1024 * 1024
 MATCHES_PER_SEGMENT = 256  # cached phrase answers per segment
@@ -64,6 +65,8 @@ class SegmentData:
         self._dates: np.ndarray | None = None
         self._matches: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
+        # key is (index folder, segment id); a segment without a readable position file reads Whoosh's
+        self.positions: PositionFile | None = open_position_file(key[0], key[1])
 
     # The reader is shared by every thread's snapshot and reads files without
     # mmap (seek, then read): each read of it holds self.lock.
@@ -116,6 +119,11 @@ class SegmentData:
 
     def phrase(self, field: str, words: list[str]) -> np.ndarray:
         """Return the docnums (deleted ones included) where words stand one right after another in field."""
+        if self.positions is not None:
+            terms = [self.positions.term(term_key(field, w.encode("utf-8"))) for w in words]
+            if any(not len(ids) for ids, _, _ in terms):
+                return np.zeros(0, np.int64)
+            return position_file.consecutive_docs(terms)
         decode = self.reader.schema[field].format.decode_positions
         lists = []
         with self.lock:
@@ -126,6 +134,20 @@ class SegmentData:
                 ids, _, values = raw_postings(self.reader.postings(field, btext), with_values=True)
                 lists.append((ids, values))
         return phrases.consecutive_docs(lists, decode)
+
+    def term_positions(self, field: str, term: str, docs: np.ndarray) -> Iterator[tuple[int, list[int]]]:
+        """Yield (doc, positions) of term in field for the sorted docs of this segment that hold it."""
+        btext = term.encode("utf-8")
+        if self.positions is not None:
+            found = position_file.positions_of(self.positions.term(term_key(field, btext)), docs)
+            yield from ((doc, p) for doc, p in zip(docs.tolist(), found) if p is not None)
+            return
+        with self.lock:
+            if (field, btext) not in self.reader:
+                return
+            found_whoosh = [(m.id(), m.value_as("positions"))
+                            for m in seek_postings(self.reader.postings(field, btext), docs.tolist())]
+        yield from found_whoosh
 
     def postings(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         key = (self.key, field, btext)

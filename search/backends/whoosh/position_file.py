@@ -1,0 +1,250 @@
+"""A segment's text positions as flat arrays: one document's positions without decoding a block.
+
+Whoosh keeps a term's positions inside its posting blocks: a block (up to
+128 documents) is one zlib-compressed pickle, and each document's positions
+another pickle inside it. A phrase or proximity check that needs a few
+documents' positions pays for whole blocks, and one Python call per
+document. This file, written beside a segment's own files and named after
+it (``MAIN_<segment>.apos``, so Whoosh deletes it with the segment), keeps
+the same positions as arrays: per term its document ids, where each
+document's positions end, and the positions; a term is found by a hash in
+a sorted table. Reads are ``os.pread`` of exactly the bytes needed.
+
+It only speeds reads up: Whoosh's postings still hold the positions, a
+segment without this file (or with one that does not check out) is read the
+Whoosh way, and a rebuild writes it anew. Layout, little-endian::
+
+    MAGIC
+    per term, zlib-compressed: document id deltas, positions per document, and
+    position deltas (each document's first position whole), each as unsigned
+    ints in byte planes (all low bytes, then the next: zlib packs that best)
+    hashes uint64[T] (sorted), rows ROW[T], term texts (bytes)
+    footer: T uint64, directory offset uint64, MAGIC
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+MAGIC = b"ARCHPOS2"
+SUFFIX = ".apos"
+ZLIB_LEVEL = 1
+ROW = np.dtype([("offset", "<u8"), ("length", "<u4"), ("count", "<u4"), ("total", "<u4"),
+                ("text_offset", "<u8"), ("text_length", "<u4"), ("count_width", "<u1"), ("position_width", "<u1")])
+FOOTER = np.dtype([("terms", "<u8"), ("directory", "<u8"), ("magic", "V8")])
+EMPTY = (np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int64))
+
+
+def _planes(values: np.ndarray, width: int) -> bytes:
+    """values as unsigned ints of width bytes, low bytes of all first, then the next (zlib packs that best)."""
+    return values.astype(f"<u{width}").view(np.uint8).reshape(-1, width).T.tobytes()
+
+
+def _unplanes(data: bytes, start: int, width: int, count: int) -> np.ndarray:
+    planes = np.frombuffer(data, np.uint8, width * count, start).reshape(width, count)
+    return np.ascontiguousarray(planes.T).view(f"<u{width}").reshape(count).astype(np.int64)
+
+
+def _width(values: np.ndarray) -> int:
+    return 2 if not len(values) or int(values.max()) < 1 << 16 else 4
+
+
+def term_hash(btext: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(btext, digest_size=8).digest(), "little")
+
+
+def path_for(folder: str, segment_id: str) -> str:
+    return os.path.join(folder, segment_id + SUFFIX)
+
+
+def term_key(fieldname: str, btext: bytes) -> bytes:
+    """The key of a field's term in a position file (one file holds every positional field)."""
+    return fieldname.encode("utf-8") + b"\0" + btext
+
+
+class PositionFileWriter:
+    """Writes one segment's position file a term at a time, in any term order; atomic on close()."""
+
+    def __init__(self, path: str) -> None:
+        # Hidden until complete: Whoosh would fold a file named after the segment into a compound segment.
+        folder, name = os.path.split(path)
+        self.path, self._partial = path, os.path.join(folder, f".{name}.partial")
+        self._file = open(self._partial, "wb")
+        self._file.write(MAGIC)
+        self._offset = len(MAGIC)
+        self._texts: list[bytes] = []
+        self._rows: list[tuple] = []
+
+    def add(self, btext: bytes, ids: Sequence[int], positions: Sequence[Sequence[int]]) -> None:
+        """Add a term: its documents in increasing order and each one's positions, increasing."""
+        counts = np.fromiter(map(len, positions), np.int64, len(positions))
+        flat = np.fromiter((p for plist in positions for p in plist), np.int64, int(counts.sum()))
+        deltas = np.diff(flat, prepend=0)
+        starts = np.cumsum(counts) - counts
+        deltas[starts[counts > 0]] = flat[starts[counts > 0]]  # each document's first position whole
+        id_deltas = np.diff(np.asarray(ids, np.int64), prepend=0)
+        count_width, position_width = _width(counts), _width(deltas)
+        data = zlib.compress(_planes(id_deltas, 4) + _planes(counts, count_width)
+                             + _planes(deltas, position_width), ZLIB_LEVEL)
+        self._rows.append((self._offset, len(data), len(ids), len(flat), count_width, position_width))
+        self._texts.append(btext)
+        self._file.write(data)
+        self._offset += len(data)
+
+    def close(self) -> None:
+        hashes = np.fromiter((term_hash(t) for t in self._texts), np.uint64, len(self._texts))
+        order = np.argsort(hashes, kind="stable")
+        rows = np.zeros(len(order), ROW)
+        text_at = self._offset + hashes.nbytes + rows.nbytes
+        for k, i in enumerate(order.tolist()):
+            offset, length, count, total, count_width, position_width = self._rows[i]
+            rows[k] = (offset, length, count, total, text_at, len(self._texts[i]), count_width, position_width)
+            text_at += len(self._texts[i])
+        footer = np.array([(len(order), self._offset, MAGIC)], FOOTER)
+        self._file.write(hashes[order].astype("<u8").tobytes() + rows.tobytes()
+                         + b"".join(self._texts[i] for i in order.tolist()) + footer.tobytes())
+        self._file.close()
+        os.replace(self._partial, self.path)
+
+    def discard(self) -> None:
+        if self._file.closed and not os.path.exists(self._partial):
+            return
+        self._file.close()
+        if os.path.exists(self._partial):
+            os.unlink(self._partial)
+
+
+class PositionFile:
+    """A segment's position file, opened once: its hash table in memory, term data read on demand."""
+
+    def __init__(self, path: str) -> None:
+        self._fd: int | None = os.open(path, os.O_RDONLY)
+        try:
+            size = os.fstat(self._fd).st_size
+            footer = np.frombuffer(self._read(size - FOOTER.itemsize, FOOTER.itemsize), FOOTER)[0]
+            terms, directory = int(footer["terms"]), int(footer["directory"])
+            table = 8 * terms + ROW.itemsize * terms
+            if (self._read(0, len(MAGIC)) != MAGIC or bytes(footer["magic"]) != MAGIC
+                    or directory + table > size - FOOTER.itemsize):
+                raise ValueError(f"{path}: not a position file")
+            self._hashes = np.frombuffer(self._read(directory, 8 * terms), "<u8")
+            self._rows_at = directory + 8 * terms
+        except BaseException:
+            self.__del__()
+            raise
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
+            self._fd = None
+
+    def _read(self, offset: int, length: int) -> bytes:
+        assert self._fd is not None
+        data = os.pread(self._fd, length, offset)
+        if len(data) != length:
+            raise ValueError(f"position file truncated at {offset + len(data)}")
+        return data
+
+    def term(self, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (ids, starts-and-ends, positions) of a term: doc ids[k]'s positions are
+        positions[bounds[k]:bounds[k + 1]]. Empty arrays when the segment lacks the term."""
+        h = np.uint64(term_hash(btext))
+        at = int(np.searchsorted(self._hashes, h))
+        while at < len(self._hashes) and self._hashes[at] == h:
+            row = np.frombuffer(self._read(self._rows_at + at * ROW.itemsize, ROW.itemsize), ROW)[0]
+            if self._read(int(row["text_offset"]), int(row["text_length"])) == btext:
+                return self._data(row)
+            at += 1
+        return EMPTY
+
+    def _data(self, row: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        count, total = int(row["count"]), int(row["total"])
+        data = zlib.decompress(self._read(int(row["offset"]), int(row["length"])))
+        count_width, position_width = int(row["count_width"]), int(row["position_width"])
+        if len(data) != 4 * count + count_width * count + position_width * total:
+            raise ValueError("position file: a term's data has the wrong length")
+        ids = np.cumsum(_unplanes(data, 0, 4, count)).astype(np.int32)
+        counts = _unplanes(data, 4 * count, count_width, count)
+        bounds = np.zeros(count + 1, np.int64)
+        np.cumsum(counts, out=bounds[1:])
+        running = np.cumsum(_unplanes(data, (4 + count_width) * count, position_width, total))
+        # each document's first delta is its first position: take away the running sum before it
+        before = np.where(bounds[:-1] > 0, running[np.maximum(bounds[:-1] - 1, 0)], 0)
+        return ids, bounds, running - np.repeat(before, counts)
+
+
+def open_position_file(folder: str | None, segment_id: str) -> PositionFile | None:
+    """Return the segment's position file, or None where it has none or it cannot be read."""
+    if folder is None:
+        return None
+    try:
+        return PositionFile(path_for(folder, segment_id))
+    except (OSError, ValueError):
+        return None
+
+
+def positions_of(term: tuple[np.ndarray, np.ndarray, np.ndarray], docs: np.ndarray) -> list[list[int] | None]:
+    """Return each doc's positions of a term (None where the term is not in it); docs sorted or not."""
+    ids, bounds, positions = term
+    at = np.searchsorted(ids, docs)
+    at[at >= len(ids)] = 0
+    out: list[list[int] | None] = []
+    for doc, k in zip(docs.tolist(), at.tolist()):
+        out.append(positions[bounds[k]:bounds[k + 1]].tolist() if len(ids) and ids[k] == doc else None)
+    return out
+
+
+def position_keys(term: tuple[np.ndarray, np.ndarray, np.ndarray], docs: np.ndarray, shift: int) -> np.ndarray:
+    """Return doc << 32 | (position + shift) for every position of the term in docs (all held by it)."""
+    ids, bounds, positions = term
+    at = np.searchsorted(ids, docs)
+    starts, stops = bounds[at], bounds[at + 1]
+    lengths = stops - starts
+    doc_of = np.repeat(docs.astype(np.int64), lengths)
+    first = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    picked = positions[first + np.arange(int(lengths.sum()))].astype(np.int64)
+    return (doc_of << 32) | (picked + shift)
+
+
+def _unique(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (np.unique would sort again, and import numpy.ma)."""
+    keep = np.ones(len(ordered), bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
+def _within(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """The values (sorted) that the sorted array ordered holds: a bisection each, no sort."""
+    if not len(ordered):
+        return values[:0]
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return values[ordered[at] == values]
+
+
+def consecutive_docs(terms: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Return the docnums where the terms stand one right after another (Whoosh's Phrase, slop 1).
+
+    A term's keys doc << 32 | position come out sorted (documents ascending, then
+    positions), so the phrase's starts are narrowed by bisection, rarest term first.
+    """
+    common = terms[0][0]
+    for ids, _, _ in terms[1:]:
+        common = _within(common, ids)
+    if not len(common):
+        return np.zeros(0, np.int64)
+    # The i-th word at p + i: every word's position minus i names the phrase's start.
+    width = len(terms)
+    keys = [position_keys(term, common, width - i) for i, term in enumerate(terms)]
+    keys.sort(key=len)
+    starts = keys[0]
+    for other in keys[1:]:
+        starts = _within(starts, other)
+        if not len(starts):
+            return np.zeros(0, np.int64)
+    return _unique(starts >> 32)
