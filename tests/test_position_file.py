@@ -137,3 +137,42 @@ def test_whoosh_removes_the_file_with_its_segment(built, tmp_path):
     assert len(index_segments(ix.refresh())) == 1
     # the merged segment reads Whoosh's own positions; the merged-away segments' files are gone
     assert [f for f in os.listdir(tmp_path) if f.endswith(position_file.SUFFIX)] == []
+
+
+def test_segments_that_saves_write_get_their_file_after_the_commit(built, tmp_path):
+    from search.backends.whoosh.position_backfill import write_missing
+
+    _, _, docs = built
+    ix = FileStorage(str(tmp_path)).create_index(built[0].schema)
+    with ix.writer() as writer:  # Whoosh's own writer, as a save uses it
+        for doc in docs[:30]:
+            writer.add_document(**doc)
+    ix = ix.refresh()
+    (segment,) = index_segments(ix)
+    assert open_position_file(str(tmp_path), segment.segment_id()) is None
+    assert write_missing(ix, str(tmp_path)) == 1
+    assert write_missing(ix, str(tmp_path)) == 0  # once
+    with_files, without = snapshot_pair(ix, str(tmp_path))
+    for words in (["人工智能", "产业"], ["上海", "人工智能", "实验室"]):
+        q = wq.Phrase("text", words)
+        assert np.flatnonzero(engine.phrases.phrase_mask(with_files, q)).tolist() == \
+            np.flatnonzero(engine.phrases.whoosh_mask(without, q)).tolist()
+    docs_ = np.arange(with_files.segments[0][0].doccount)
+    assert list(with_files.segments[0][0].term_positions("text", "上海", docs_)) == \
+        list(without.segments[0][0].term_positions("text", "上海", docs_))
+
+
+def test_a_save_through_the_backend_writes_the_new_segments_file(settings, tmp_path):
+    from archive.models import Article
+
+    backend = connections["default"].get_backend()
+    if not backend.setup_complete:
+        backend.setup()
+    folder = os.path.realpath(backend.path)
+    before = {f for f in os.listdir(folder) if f.endswith(position_file.SUFFIX)}
+    article = Article.objects.searchable().first()
+    backend.update(article_index(), [article])
+    after = {f for f in os.listdir(folder) if f.endswith(position_file.SUFFIX)}
+    segments = {s.segment_id() + position_file.SUFFIX for s in index_segments(backend.index.refresh())}
+    assert after - before and after <= segments | before
+    assert segments <= after

@@ -28,7 +28,7 @@ from whoosh.reading import SegmentReader
 
 from search import querysyntax, spelling
 from search.querysyntax import ParsedQuery
-from search.backends.whoosh import accounts, engine, integrity, internals, proximity
+from search.backends.whoosh import accounts, engine, integrity, internals, position_backfill, proximity
 from search.query_filters import StructuredFilters, date_range_bounds
 from search.backends.whoosh.segment_build import BuildError, build_segments
 from search.backends.base import ArchiveSearchBackend, Build, BuildFailed, IndexBusy, IndexUnavailable
@@ -127,6 +127,8 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             else:
                 target = self.index = self.index.refresh()
             self._write(self._writer(target, len(objs), wait), index, objs, remove_ids)
+            if build is not None or self.use_file_storage:
+                position_backfill.write_missing(target.refresh(), build.name if build else os.path.realpath(self.path))
         finally:
             _process_write_lock.release()
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import zlib
 from collections.abc import Sequence
 from typing import Any
@@ -71,10 +72,12 @@ class PositionFileWriter:
     """Writes one segment's position file a term at a time, in any term order; atomic on close()."""
 
     def __init__(self, path: str) -> None:
-        # Hidden until complete: Whoosh would fold a file named after the segment into a compound segment.
+        # Hidden until complete (Whoosh would fold a file named after the segment into a
+        # compound segment), and a name of its own: two processes may write the same file.
         folder, name = os.path.split(path)
-        self.path, self._partial = path, os.path.join(folder, f".{name}.partial")
-        self._file = open(self._partial, "wb")
+        handle, self._partial = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".partial")
+        self.path = path
+        self._file = os.fdopen(handle, "wb")
         self._file.write(MAGIC)
         self._offset = len(MAGIC)
         self._texts: list[bytes] = []

@@ -65,8 +65,18 @@ class SegmentData:
         self._dates: np.ndarray | None = None
         self._matches: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
-        # key is (index folder, segment id); a segment without a readable position file reads Whoosh's
-        self.positions: PositionFile | None = open_position_file(key[0], key[1])
+        self._positions: PositionFile | None = None
+
+    @property
+    def positions(self) -> PositionFile | None:
+        """The segment's position file; None (Whoosh's postings are read) while it has none.
+
+        key is (index folder, segment id). A segment written by a save gets its
+        file just after its commit (position_backfill), so a missing one is looked for again.
+        """
+        if self._positions is None:
+            self._positions = open_position_file(self.key[0], self.key[1])
+        return self._positions
 
     # The reader is shared by every thread's snapshot and reads files without
     # mmap (seek, then read): each read of it holds self.lock.
@@ -119,8 +129,9 @@ class SegmentData:
 
     def phrase(self, field: str, words: list[str]) -> np.ndarray:
         """Return the docnums (deleted ones included) where words stand one right after another in field."""
-        if self.positions is not None:
-            terms = [self.positions.term(term_key(field, w.encode("utf-8"))) for w in words]
+        positions = self.positions
+        if positions is not None:
+            terms = [positions.term(term_key(field, w.encode("utf-8"))) for w in words]
             if any(not len(ids) for ids, _, _ in terms):
                 return np.zeros(0, np.int64)
             return position_file.consecutive_docs(terms)
@@ -138,8 +149,9 @@ class SegmentData:
     def term_positions(self, field: str, term: str, docs: np.ndarray) -> Iterator[tuple[int, list[int]]]:
         """Yield (doc, positions) of term in field for the sorted docs of this segment that hold it."""
         btext = term.encode("utf-8")
-        if self.positions is not None:
-            found = position_file.positions_of(self.positions.term(term_key(field, btext)), docs)
+        positions = self.positions
+        if positions is not None:
+            found = position_file.positions_of(positions.term(term_key(field, btext)), docs)
             yield from ((doc, p) for doc, p in zip(docs.tolist(), found) if p is not None)
             return
         with self.lock:
