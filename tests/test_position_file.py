@@ -8,7 +8,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
 from search.backends.whoosh import engine, position_file
-from search.backends.whoosh.internals import index_segments
+from search.backends.whoosh.internals import index_segments, raw_postings
 from search.backends.whoosh.position_file import (
     PositionFile, PositionFileWriter, consecutive_docs, open_position_file, path_for, positions_of, term_key,
 )
@@ -58,6 +58,9 @@ def test_every_built_segment_has_a_position_file_with_whooshs_positions(built):
                 expected = whoosh_positions(leaf, field)
                 assert len(expected) > 100
                 for btext, docs in expected.items():
+                    whoosh_ids, whoosh_weights = raw_postings(leaf.postings(field, btext))
+                    ids, weights = positions.postings(term_key(field, btext))
+                    assert ids.tolist() == whoosh_ids.tolist() and weights.tolist() == whoosh_weights.tolist()
                     ids, bounds, flat = positions.term(term_key(field, btext))
                     assert ids.tolist() == sorted(docs)
                     assert [flat[bounds[k]:bounds[k + 1]].tolist() for k in range(len(ids))] == \
@@ -113,8 +116,8 @@ def test_a_damaged_or_truncated_file_is_not_used(built, tmp_path):
 def test_writer_handles_large_positions_and_any_term_order(tmp_path):
     path = str(tmp_path / "MAIN_x.apos")
     writer = PositionFileWriter(path)
-    writer.add(b"text\0b", [1, 4], [[70000, 70001], [3]])
-    writer.add(b"text\0a", [0, 1, 2], [[1], [2, 9], [5]])
+    writer.add(b"text\0b", [1, 4], [2.0, 1.0], [[70000, 70001], [3]])
+    writer.add(b"text\0a", [0, 1, 2], [1.0, 8.0, 4.0], [[1], [2, 9], [5]])
     assert not os.path.exists(path)  # nothing visible before close
     writer.close()
     pf = PositionFile(path)
@@ -122,6 +125,8 @@ def test_writer_handles_large_positions_and_any_term_order(tmp_path):
     assert positions_of(b, np.array([0, 1, 4])) == [None, [70000, 70001], [3]]
     assert positions_of(a, np.array([1, 2])) == [[2, 9], [5]]
     assert consecutive_docs([a, b]).tolist() == []
+    assert [x.tolist() for x in pf.postings(b"text\0a")] == [[0, 1, 2], [1.0, 8.0, 4.0]]
+    assert [x.tolist() for x in pf.postings(b"title\0a")] == [[], []]
     assert consecutive_docs([pf.term(b"text\0a"), pf.term(b"text\0a")]).tolist() == []
     assert os.listdir(tmp_path) == ["MAIN_x.apos"]
 

@@ -13,15 +13,10 @@ from typing import Any
 
 from whoosh.reading import SegmentReader
 
-from search.analysis import ChinesePositions
 from search.backends.whoosh.internals import index_segments, raw_postings
-from search.backends.whoosh.position_file import PositionFileWriter, path_for, term_key
+from search.backends.whoosh.position_file import PositionFileWriter, path_for, positional_fields, term_key
 
 log = logging.getLogger(__name__)
-
-
-def positional_fields(schema: Any) -> list[str]:
-    return [name for name in schema.names() if isinstance(schema[name].format, ChinesePositions)]
 
 
 def write_segment_file(storage: Any, schema: Any, segment: Any, path: str) -> None:
@@ -32,8 +27,8 @@ def write_segment_file(storage: Any, schema: Any, segment: Any, path: str) -> No
         for field in positional_fields(schema):
             decode = schema[field].format.decode_positions
             for btext in reader.lexicon(field):
-                ids, _, values = raw_postings(reader.postings(field, btext), with_values=True)
-                writer.add(term_key(field, btext), ids.tolist(), [decode(v) for v in values])
+                ids, weights, values = raw_postings(reader.postings(field, btext), with_values=True)
+                writer.add(term_key(field, btext), ids.tolist(), weights, [decode(v) for v in values])
         writer.close()
     except BaseException:
         writer.discard()

@@ -15,9 +15,10 @@ segment without this file (or with one that does not check out) is read the
 Whoosh way, and a rebuild writes it anew. Layout, little-endian::
 
     MAGIC
-    per term, zlib-compressed: document id deltas, positions per document, and
-    position deltas (each document's first position whole), each as unsigned
-    ints in byte planes (all low bytes, then the next: zlib packs that best)
+    per term, two zlib-compressed parts: its postings (document id deltas,
+    positions per document, weights), then its position deltas (each
+    document's first position whole); integers as unsigned ints in byte
+    planes (all low bytes, then the next: zlib packs that best)
     hashes uint64[T] (sorted), rows ROW[T], term texts (bytes)
     footer: T uint64, directory offset uint64, MAGIC
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from itertools import chain
 import tempfile
 import zlib
 from collections.abc import Sequence
@@ -32,10 +34,12 @@ from typing import Any
 
 import numpy as np
 
-MAGIC = b"ARCHPOS2"
+from search.analysis import ChinesePositions
+
+MAGIC = b"ARCHPOS3"
 SUFFIX = ".apos"
 ZLIB_LEVEL = 1
-ROW = np.dtype([("offset", "<u8"), ("length", "<u4"), ("count", "<u4"), ("total", "<u4"),
+ROW = np.dtype([("offset", "<u8"), ("length", "<u4"), ("positions_length", "<u4"), ("count", "<u4"), ("total", "<u4"),
                 ("text_offset", "<u8"), ("text_length", "<u4"), ("count_width", "<u1"), ("position_width", "<u1")])
 FOOTER = np.dtype([("terms", "<u8"), ("directory", "<u8"), ("magic", "V8")])
 EMPTY = (np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int64))
@@ -51,6 +55,12 @@ def _unplanes(data: bytes, start: int, width: int, count: int) -> np.ndarray:
     return np.ascontiguousarray(planes.T).view(f"<u{width}").reshape(count).astype(np.int64)
 
 
+def _deltas(values: np.ndarray) -> np.ndarray:
+    out = values.copy()
+    out[1:] -= values[:-1]
+    return out
+
+
 def _width(values: np.ndarray) -> int:
     return 2 if not len(values) or int(values.max()) < 1 << 16 else 4
 
@@ -61,6 +71,11 @@ def term_hash(btext: bytes) -> int:
 
 def path_for(folder: str, segment_id: str) -> str:
     return os.path.join(folder, segment_id + SUFFIX)
+
+
+def positional_fields(schema: Any) -> list[str]:
+    """The fields whose terms a position file holds: the Chinese text fields."""
+    return [name for name in schema.names() if isinstance(schema[name].format, ChinesePositions)]
 
 
 def term_key(fieldname: str, btext: bytes) -> bytes:
@@ -83,21 +98,24 @@ class PositionFileWriter:
         self._texts: list[bytes] = []
         self._rows: list[tuple] = []
 
-    def add(self, btext: bytes, ids: Sequence[int], positions: Sequence[Sequence[int]]) -> None:
-        """Add a term: its documents in increasing order and each one's positions, increasing."""
+    def add(self, btext: bytes, ids: Sequence[int], weights: Sequence[float],
+            positions: Sequence[Sequence[int]]) -> None:
+        """Add a term: its documents in increasing order, their weights as Whoosh keeps them,
+        and each one's positions, increasing."""
         counts = np.fromiter(map(len, positions), np.int64, len(positions))
-        flat = np.fromiter((p for plist in positions for p in plist), np.int64, int(counts.sum()))
-        deltas = np.diff(flat, prepend=0)
+        flat = np.fromiter(chain.from_iterable(positions), np.int64, int(counts.sum()))
+        deltas = _deltas(flat)
         starts = np.cumsum(counts) - counts
-        deltas[starts[counts > 0]] = flat[starts[counts > 0]]  # each document's first position whole
-        id_deltas = np.diff(np.asarray(ids, np.int64), prepend=0)
+        deltas[starts] = flat[starts]  # each document's first position whole (every count is >= 1)
+        id_deltas = _deltas(np.asarray(ids, np.int64))
         count_width, position_width = _width(counts), _width(deltas)
-        data = zlib.compress(_planes(id_deltas, 4) + _planes(counts, count_width)
-                             + _planes(deltas, position_width), ZLIB_LEVEL)
-        self._rows.append((self._offset, len(data), len(ids), len(flat), count_width, position_width))
+        postings = zlib.compress(_planes(id_deltas, 4) + _planes(counts, count_width)
+                                 + np.asarray(weights, "<f4").view(np.uint8).reshape(-1, 4).T.tobytes(), ZLIB_LEVEL)
+        placed = zlib.compress(_planes(deltas, position_width), ZLIB_LEVEL)
+        self._rows.append((self._offset, len(postings), len(placed), len(ids), len(flat), count_width, position_width))
         self._texts.append(btext)
-        self._file.write(data)
-        self._offset += len(data)
+        self._file.write(postings + placed)
+        self._offset += len(postings) + len(placed)
 
     def close(self) -> None:
         hashes = np.fromiter((term_hash(t) for t in self._texts), np.uint64, len(self._texts))
@@ -105,8 +123,9 @@ class PositionFileWriter:
         rows = np.zeros(len(order), ROW)
         text_at = self._offset + hashes.nbytes + rows.nbytes
         for k, i in enumerate(order.tolist()):
-            offset, length, count, total, count_width, position_width = self._rows[i]
-            rows[k] = (offset, length, count, total, text_at, len(self._texts[i]), count_width, position_width)
+            offset, length, placed, count, total, count_width, position_width = self._rows[i]
+            rows[k] = (offset, length, placed, count, total, text_at, len(self._texts[i]), count_width,
+                       position_width)
             text_at += len(self._texts[i])
         footer = np.array([(len(order), self._offset, MAGIC)], FOOTER)
         self._file.write(hashes[order].astype("<u8").tobytes() + rows.tobytes()
@@ -154,32 +173,53 @@ class PositionFile:
             raise ValueError(f"position file truncated at {offset + len(data)}")
         return data
 
-    def term(self, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Return (ids, starts-and-ends, positions) of a term: doc ids[k]'s positions are
-        positions[bounds[k]:bounds[k + 1]]. Empty arrays when the segment lacks the term."""
+    def _row(self, btext: bytes) -> Any:
+        """The directory row of a term, None when the segment lacks it."""
         h = np.uint64(term_hash(btext))
         at = int(np.searchsorted(self._hashes, h))
         while at < len(self._hashes) and self._hashes[at] == h:
             row = np.frombuffer(self._read(self._rows_at + at * ROW.itemsize, ROW.itemsize), ROW)[0]
             if self._read(int(row["text_offset"]), int(row["text_length"])) == btext:
-                return self._data(row)
+                return row
             at += 1
-        return EMPTY
+        return None
 
-    def _data(self, row: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        count, total = int(row["count"]), int(row["total"])
-        data = zlib.decompress(self._read(int(row["offset"]), int(row["length"])))
-        count_width, position_width = int(row["count_width"]), int(row["position_width"])
-        if len(data) != 4 * count + count_width * count + position_width * total:
-            raise ValueError("position file: a term's data has the wrong length")
-        ids = np.cumsum(_unplanes(data, 0, 4, count)).astype(np.int32)
-        counts = _unplanes(data, 4 * count, count_width, count)
-        bounds = np.zeros(count + 1, np.int64)
+    def postings(self, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Return (ids int32, weights float32) of a term, as Whoosh's postings hold them; empty if absent."""
+        row = self._row(btext)
+        if row is None:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        ids, _, weights = self._postings(row)
+        return ids, weights
+
+    def term(self, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (ids, bounds, positions) of a term: doc ids[k]'s positions are
+        positions[bounds[k]:bounds[k + 1]]. Empty arrays when the segment lacks the term."""
+        row = self._row(btext)
+        if row is None:
+            return EMPTY
+        ids, counts, _ = self._postings(row)
+        total, width = int(row["total"]), int(row["position_width"])
+        placed = zlib.decompress(self._read(int(row["offset"]) + int(row["length"]), int(row["positions_length"])))
+        if len(placed) != width * total or int(counts.sum()) != total:
+            raise ValueError("position file: a term's positions have the wrong length")
+        bounds = np.zeros(len(ids) + 1, np.int64)
         np.cumsum(counts, out=bounds[1:])
-        running = np.cumsum(_unplanes(data, (4 + count_width) * count, position_width, total))
+        running = np.cumsum(_unplanes(placed, 0, width, total))
         # each document's first delta is its first position: take away the running sum before it
         before = np.where(bounds[:-1] > 0, running[np.maximum(bounds[:-1] - 1, 0)], 0)
         return ids, bounds, running - np.repeat(before, counts)
+
+    def _postings(self, row: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        count, width = int(row["count"]), int(row["count_width"])
+        data = zlib.decompress(self._read(int(row["offset"]), int(row["length"])))
+        if len(data) != (8 + width) * count:
+            raise ValueError("position file: a term's postings have the wrong length")
+        ids = np.cumsum(_unplanes(data, 0, 4, count)).astype(np.int32)
+        counts = _unplanes(data, 4 * count, width, count)
+        planes = np.frombuffer(data, np.uint8, 4 * count, (4 + width) * count).reshape(4, count)
+        weights = np.ascontiguousarray(planes.T).view("<f4").reshape(count)
+        return ids, counts, weights
 
 
 def open_position_file(folder: str | None, segment_id: str) -> PositionFile | None:

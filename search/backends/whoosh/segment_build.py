@@ -120,11 +120,12 @@ class BuildSegmentWriter(GroupedSegmentWriter):
         if isinstance(self.storage, FileStorage):
             self._positions = PositionFileWriter(path_for(self.storage.folder, self.newsegment.segment_id()))
 
-    def _term_values(self, fieldname: str, btext: bytes, ids: Sequence[int], values: Sequence[Any]) -> Sequence[Any]:
+    def _term_values(self, fieldname: str, btext: bytes, ids: Sequence[int], weights: Sequence[float],
+                     values: Sequence[Any]) -> Sequence[Any]:
         if fieldname not in self._listed:
             return values
         if self._positions is not None:
-            self._positions.add(term_key(fieldname, btext), ids, values)
+            self._positions.add(term_key(fieldname, btext), ids, weights, values)
         encode = self.schema[fieldname].format.encode
         return [encode(v) for v in values]
 

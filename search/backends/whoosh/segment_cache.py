@@ -16,7 +16,7 @@ import numpy as np
 
 from search.backends.whoosh import phrases, position_file
 from search.backends.whoosh.internals import column_values, field_lengths, raw_postings, seek_postings
-from search.backends.whoosh.position_file import PositionFile, open_position_file, term_key
+from search.backends.whoosh.position_file import PositionFile, open_position_file, positional_fields, term_key
 
 POSTINGS_CACHE_BYTES = 96 * 1024 * 1024
 MATCHES_PER_SEGMENT = 256  # cached phrase answers per segment
@@ -66,6 +66,7 @@ class SegmentData:
         self._matches: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
         self._positions: PositionFile | None = None
+        self.positional = frozenset(positional_fields(reader.schema))
 
     @property
     def positions(self) -> PositionFile | None:
@@ -166,11 +167,15 @@ class SegmentData:
         cached = _postings_cache.get(key)
         if cached is not None:
             return cached[0]
-        try:
-            with self.lock:
-                ids, weights = raw_postings(self.reader.postings(field, btext))
-        except Exception:  # term not in this segment
-            ids, weights = np.zeros(0, np.int32), np.zeros(0, np.float32)
+        positions = self.positions if field in self.positional else None
+        if positions is not None:  # the same ids and weights, without Whoosh's blocks of positions
+            ids, weights = positions.postings(term_key(field, btext))
+        else:
+            try:
+                with self.lock:
+                    ids, weights = raw_postings(self.reader.postings(field, btext))
+            except Exception:  # term not in this segment
+                ids, weights = np.zeros(0, np.int32), np.zeros(0, np.float32)
         _postings_cache.put(key, (ids, weights), ids.nbytes + weights.nbytes + 64)
         return ids, weights
 

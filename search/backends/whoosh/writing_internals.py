@@ -107,7 +107,7 @@ class GroupedSegmentWriter(SegmentWriter):
                 column = (length_column(reader, self.docnum, fieldname)
                           if reader and self.schema[fieldname].scorable else None)
             _, _, ids, weights, listed = zip(*postings)
-            values = self._term_values(fieldname, btext, ids, listed)
+            values = self._term_values(fieldname, btext, ids, weights, listed)
             writer.start_term(btext)
             writer._postwriter.add_postings(ids, weights, values,
                                             list(map(column.__getitem__, ids)) if column else ())
@@ -118,7 +118,8 @@ class GroupedSegmentWriter(SegmentWriter):
         if reader:
             reader.close()
 
-    def _term_values(self, fieldname: str, btext: bytes, ids: Sequence[int], values: Sequence[Any]) -> Sequence[Any]:
+    def _term_values(self, fieldname: str, btext: bytes, ids: Sequence[int], weights: Sequence[float],
+                     values: Sequence[Any]) -> Sequence[Any]:
         """Return the posting values to write for a term (a subclass may keep or re-encode them)."""
         return values
 
