@@ -129,6 +129,7 @@ def test_writer_handles_large_positions_and_any_term_order(tmp_path):
     assert [x.tolist() for x in pf.postings(b"title\0a")] == [[], []]
     assert consecutive_docs([pf.term(b"text\0a"), pf.term(b"text\0a")]).tolist() == []
     assert os.listdir(tmp_path) == ["MAIN_x.apos"]
+    assert os.stat(path).st_mode & 0o777 == 0o644  # readable by a server running as another user
 
 
 def test_whoosh_removes_the_file_with_its_segment(built, tmp_path):

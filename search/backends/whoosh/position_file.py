@@ -39,6 +39,7 @@ from search.analysis import ChinesePositions
 MAGIC = b"ARCHPOS3"
 SUFFIX = ".apos"
 ZLIB_LEVEL = 1
+FILE_MODE = 0o644
 ROW = np.dtype([("offset", "<u8"), ("length", "<u4"), ("positions_length", "<u4"), ("count", "<u4"), ("total", "<u4"),
                 ("text_offset", "<u8"), ("text_length", "<u4"), ("count_width", "<u1"), ("position_width", "<u1")])
 FOOTER = np.dtype([("terms", "<u8"), ("directory", "<u8"), ("magic", "V8")])
@@ -91,6 +92,7 @@ class PositionFileWriter:
         # compound segment), and a name of its own: two processes may write the same file.
         folder, name = os.path.split(path)
         handle, self._partial = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".partial")
+        os.fchmod(handle, FILE_MODE)  # as Whoosh's own files, not mkstemp's owner-only mode
         self.path = path
         self._file = os.fdopen(handle, "wb")
         self._file.write(MAGIC)
@@ -246,13 +248,11 @@ def positions_of(term: tuple[np.ndarray, np.ndarray, np.ndarray], docs: np.ndarr
 def position_keys(term: tuple[np.ndarray, np.ndarray, np.ndarray], docs: np.ndarray, shift: int) -> np.ndarray:
     """Return doc << 32 | (position + shift) for every position of the term in docs (all held by it)."""
     ids, bounds, positions = term
-    at = np.searchsorted(ids, docs)
-    starts, stops = bounds[at], bounds[at + 1]
-    lengths = stops - starts
-    doc_of = np.repeat(docs.astype(np.int64), lengths)
-    first = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    picked = positions[first + np.arange(int(lengths.sum()))].astype(np.int64)
-    return (doc_of << 32) | (picked + shift)
+    held = np.zeros(len(ids), bool)
+    held[np.searchsorted(ids, docs)] = True
+    counts = np.diff(bounds)
+    keys = np.repeat(ids.astype(np.int64) << 32, counts) | (positions + shift)
+    return keys if held.all() else keys[np.repeat(held, counts)]
 
 
 def _unique(ordered: np.ndarray) -> np.ndarray:

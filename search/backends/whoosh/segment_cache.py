@@ -132,7 +132,7 @@ class SegmentData:
         """Return the docnums (deleted ones included) where words stand one right after another in field."""
         positions = self.positions
         if positions is not None:
-            terms = [positions.term(term_key(field, w.encode("utf-8"))) for w in words]
+            terms = [self._term(positions, field, w.encode("utf-8")) for w in words]
             if any(not len(ids) for ids, _, _ in terms):
                 return np.zeros(0, np.int64)
             return position_file.consecutive_docs(terms)
@@ -152,7 +152,7 @@ class SegmentData:
         btext = term.encode("utf-8")
         positions = self.positions
         if positions is not None:
-            found = position_file.positions_of(positions.term(term_key(field, btext)), docs)
+            found = position_file.positions_of(self._term(positions, field, btext), docs)
             yield from ((doc, p) for doc, p in zip(docs.tolist(), found) if p is not None)
             return
         with self.lock:
@@ -161,6 +161,17 @@ class SegmentData:
             found_whoosh = [(m.id(), m.value_as("positions"))
                             for m in seek_postings(self.reader.postings(field, btext), docs.tolist())]
         yield from found_whoosh
+
+    def _term(self, positions: PositionFile, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A term's (ids, bounds, positions) from the position file, kept in the postings cache:
+        a phrase check and the proximity re-rank of the same search read the same terms."""
+        key = (self.key, "positions", field, btext)
+        cached = _postings_cache.get(key)
+        if cached is not None:
+            return cached[0]
+        found = positions.term(term_key(field, btext))
+        _postings_cache.put(key, found, sum(a.nbytes for a in found) + 64)
+        return found
 
     def postings(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         key = (self.key, field, btext)
