@@ -13,7 +13,7 @@ WORKERS ?= 2
 VENV_WR := .venv-whoosh-reloaded
 SEARCH_TESTS := tests/test_search_backend.py tests/test_whoosh_internals.py tests/test_phrase_search.py \
 	tests/test_segment_build.py tests/test_rebuild.py tests/test_check_index.py tests/test_analysis.py \
-	tests/test_facets.py tests/test_concurrency.py tests/test_trends.py
+	tests/test_facets.py tests/test_concurrency.py tests/test_trends.py tests/test_position_file.py
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
