@@ -46,14 +46,21 @@ FOOTER = np.dtype([("terms", "<u8"), ("directory", "<u8"), ("magic", "V8")])
 EMPTY = (np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int64))
 
 
-def _planes(values: np.ndarray, width: int) -> bytes:
-    """values as unsigned ints of width bytes, low bytes of all first, then the next (zlib packs that best)."""
-    return values.astype(f"<u{width}").view(np.uint8).reshape(-1, width).T.tobytes()
+def _planes(values: Any, dtype: str) -> bytes:
+    """values as dtype (little-endian, 4 or 2 bytes), low bytes of all first, then the next (zlib packs that best)."""
+    kind = np.dtype(dtype)
+    return np.asarray(values).astype(kind).view(np.uint8).reshape(-1, kind.itemsize).T.tobytes()
 
 
-def _unplanes(data: bytes, start: int, width: int, count: int) -> np.ndarray:
-    planes = np.frombuffer(data, np.uint8, width * count, start).reshape(width, count)
-    return np.ascontiguousarray(planes.T).view(f"<u{width}").reshape(count).astype(np.int64)
+def _unplanes(data: bytes, start: int, dtype: str, count: int) -> np.ndarray:
+    """The count values of dtype that _planes wrote at start of data."""
+    kind = np.dtype(dtype)
+    planes = np.frombuffer(data, np.uint8, kind.itemsize * count, start).reshape(kind.itemsize, count)
+    return np.ascontiguousarray(planes.T).view(kind).reshape(count)
+
+
+def _uint(width: int) -> str:
+    return f"<u{width}"
 
 
 def _deltas(values: np.ndarray) -> np.ndarray:
@@ -111,9 +118,9 @@ class PositionFileWriter:
         deltas[starts] = flat[starts]  # each document's first position whole (every count is >= 1)
         id_deltas = _deltas(np.asarray(ids, np.int64))
         count_width, position_width = _width(counts), _width(deltas)
-        postings = zlib.compress(_planes(id_deltas, 4) + _planes(counts, count_width)
-                                 + np.asarray(weights, "<f4").view(np.uint8).reshape(-1, 4).T.tobytes(), ZLIB_LEVEL)
-        placed = zlib.compress(_planes(deltas, position_width), ZLIB_LEVEL)
+        postings = zlib.compress(_planes(id_deltas, "<u4") + _planes(counts, _uint(count_width))
+                                 + _planes(weights, "<f4"), ZLIB_LEVEL)
+        placed = zlib.compress(_planes(deltas, _uint(position_width)), ZLIB_LEVEL)
         self._rows.append((self._offset, len(postings), len(placed), len(ids), len(flat), count_width, position_width))
         self._texts.append(btext)
         self._file.write(postings + placed)
@@ -207,7 +214,7 @@ class PositionFile:
             raise ValueError("position file: a term's positions have the wrong length")
         bounds = np.zeros(len(ids) + 1, np.int64)
         np.cumsum(counts, out=bounds[1:])
-        running = np.cumsum(_unplanes(placed, 0, width, total))
+        running = np.cumsum(_unplanes(placed, 0, _uint(width), total), dtype=np.int64)
         # each document's first delta is its first position: take away the running sum before it
         before = np.where(bounds[:-1] > 0, running[np.maximum(bounds[:-1] - 1, 0)], 0)
         return ids, bounds, running - np.repeat(before, counts)
@@ -217,10 +224,9 @@ class PositionFile:
         data = zlib.decompress(self._read(int(row["offset"]), int(row["length"])))
         if len(data) != (8 + width) * count:
             raise ValueError("position file: a term's postings have the wrong length")
-        ids = np.cumsum(_unplanes(data, 0, 4, count)).astype(np.int32)
-        counts = _unplanes(data, 4 * count, width, count)
-        planes = np.frombuffer(data, np.uint8, 4 * count, (4 + width) * count).reshape(4, count)
-        weights = np.ascontiguousarray(planes.T).view("<f4").reshape(count)
+        ids = np.cumsum(_unplanes(data, 0, "<u4", count), dtype=np.int64).astype(np.int32)
+        counts = _unplanes(data, 4 * count, _uint(width), count).astype(np.int64)
+        weights = _unplanes(data, (4 + width) * count, "<f4", count)
         return ids, counts, weights
 
 
