@@ -75,6 +75,7 @@ NEW_FORMATS = [
     ("gne_people_1.html", (), 1),
     ("fuyao_brain_interface.md", (), 1),
     ("wechat_list_ruanyifeng.csv", ("--source", "阮一峰的网络日志"), 30),
+    ("wechat_list_zhongshanqingfeng.xlsx", (), 60),
     ("team_roundup_page.txt", ("--year", "2025", "--source", "澎湃新闻"), 6),
 ]
 
@@ -111,6 +112,19 @@ def test_lists_imported_twice_are_unchanged_and_link_only_rows_flagged(tmp_path,
     assert run(path) == (0, line(path, unchanged=2), "", "")
     stored = Article.objects.get(url="https://example.org/list/1")
     assert (stored.is_empty, stored.body, stored.raw["公众号"]) == (True, "", "列表测试号")
+
+
+def test_real_excel_list_gives_link_only_records_with_each_row_kept(tmp_path):
+    """The crawler's real workbook: account from its 公众号名称 column, the link's &amp; unescaped, every cell kept."""
+    path = Path(shutil.copy(INPUTS / "wechat_list_zhongshanqingfeng.xlsx", tmp_path))
+    assert run(path) == (0, line(path, created=60), "", "")
+    stored = Article.objects.get(title="亚洲监察专员协会会议在南京召开")
+    assert (stored.published, stored.source.name, stored.is_empty, stored.body) == (
+        datetime.date(2025, 9, 10), "钟山清风", True, "")
+    assert stored.url == ("https://mp.weixin.qq.com/s?__biz=Mzg3MzcwMjI5NQ==&mid=2247521650&idx=1"
+                          "&sn=02cfd0bf670a31971d59cb4bb2d0b08b")
+    assert (stored.raw["单位名称"], stored.raw["阅读量"], stored.raw["抓取时间"]) == (
+        "市纪委监委机关", 3870, "2025-09-24 14:24:50")
 
 
 def test_a_folder_may_mix_formats(tmp_path):
