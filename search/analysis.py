@@ -9,7 +9,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import accumulate
 from typing import Any
 from pathlib import Path
@@ -96,6 +96,29 @@ def is_sub_word_of(sub: str, word: str) -> bool:
     """
     return (len(word) > 2 and len(sub) in (2, 3) and sub != word and sub in word
             and bool(get_jieba().FREQ.get(sub)))
+
+
+def sub_word_count(sub: str, word: str) -> int:
+    """Return how many times indexing word also indexes sub, at word's position (0: not a sub-word)."""
+    if not is_sub_word_of(sub, word):
+        return 0
+    return sum(word.startswith(sub, i) for i in range(len(word) - len(sub) + 1))
+
+
+def occurrence_weights(words: Sequence[str], char: str) -> list[int]:
+    """Return, for each indexed word holding char, what one of its postings adds to char's count.
+
+    A place of the text holds one word and, in index mode, the sub-words
+    inside it: 强磁场 puts 强磁, 磁场 and 强磁场 at one position. Summing
+    the three words' frequencies counts that one 磁 three times. Each word
+    adds its own occurrences of char less those of its sub-words among
+    words (强磁场: 1 - 2 = -1; 强磁 and 磁场: 1 each), so a place adds
+    exactly the times its word says char when the word and its sub-words
+    are all in words. A word whose sub-words hold all of its char adds 0
+    (芯片组 is counted through 芯片).
+    """
+    return [word.count(char) - sum(sub_word_count(sub, word) * sub.count(char) for sub in words)
+            for word in words]
 
 
 def tokenize(text: str, *, mode: str = "index") -> list[tuple[str, int, int, int]]:

@@ -6,7 +6,7 @@ from django.utils import translation
 from discovery.service import run_search
 from discovery.state import SearchState
 from search import analysis
-from search.analysis import is_sub_word_of
+from search.analysis import is_sub_word_of, occurrence_weights, sub_word_count
 from search.backends.whoosh.accounts import typed_name
 from tests.factories import make_article
 
@@ -64,9 +64,27 @@ def test_a_longer_word_is_counted_through_the_sub_word_it_holds(temp_index, djan
         make_article("芯片组", "芯片组" + FILLER * 2, published="2026-01-01")
     snap = temp_index.snapshot()
     expanded = {t.decode() for t in snap.expand("text", "*芯*")}
-    counted = {t.decode() for t in snap.counted_terms("text", "*芯*")}
+    weights = {t.decode(): w for t, w in snap.occurrence_weights("text", "*芯*").items()}
     assert {"芯片组", "芯片"} <= expanded
-    assert "芯片" in counted and "芯片组" not in counted
+    assert weights["芯片"] == 1 and "芯片组" not in weights
+
+
+def test_a_place_holding_two_sub_words_with_the_character_counts_once():
+    # 强磁场 is indexed with 强磁 and 磁场 at its position: three postings, one 磁.
+    words = ["磁场", "强磁", "强磁场", "磁性", "磁性材料"]
+    assert occurrence_weights(words, "磁") == [1, 1, -1, 1, 0]
+    assert sub_word_count("磁场", "强磁场") == 1 and sub_word_count("磁", "强磁场") == 0
+
+
+def test_one_character_said_twice_ranks_before_one_word_holding_two_of_its_sub_words(
+        temp_index, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        # Newer, and before this rule counted twice (强磁 + 磁场): it came first on the date.
+        make_article("产业联盟成立", "联盟将成为全省创新资源的强磁场。" + FILLER * 3, published="2026-01-02")
+        make_article("材料研究进展", "团队研制磁性材料，实现电磁屏蔽。" + FILLER * 3, published="2025-01-01")
+    snap = temp_index.snapshot()
+    assert {"强磁", "磁场", "强磁场"} <= {t.decode() for t in snap.expand("text", "*磁*")}
+    assert titles("磁") == ["材料研究进展", "产业联盟成立"]
 
 
 # -- did-you-mean is warmed with the index ----------------------------------------

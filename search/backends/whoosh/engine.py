@@ -23,7 +23,7 @@ from collections.abc import Callable
 import numpy as np
 from whoosh import query as wq
 
-from search.analysis import is_sub_word_of, normalize
+from search.analysis import normalize, occurrence_weights
 from search.backends.whoosh import columns, phrases
 from search.backends.whoosh.scoring import B, K1, Evaluated, bm25, combine
 from search.backends.whoosh.segment_cache import (
@@ -175,33 +175,30 @@ class Snapshot:
         words holding it: summing each word's BM25 would favour a text that
         uses many different such words over one that keeps returning to one.
         """
-        counted = self.counted_terms(field, pattern)
+        weights_of = self.occurrence_weights(field, pattern)
         mask = np.zeros(self.n, bool)
         times = np.zeros(self.n, np.float32)
         for text in self.expand(field, pattern):
             ids, weights = self.term_postings(field, text)
             mask[ids] = True
-            if scored and text in counted:
-                times[ids] += weights
+            if scored and weights_of.get(text):
+                times[ids] += weights_of[text] * weights
         if not scored or not mask.any():
             return Evaluated(mask)
         ids = np.flatnonzero(mask)
-        score = bm25(self.n, self.doc_count, ids, times[ids], self.lengths(field)[ids],
+        score = bm25(self.n, self.doc_count, ids, np.maximum(times[ids], 0.0), self.lengths(field)[ids],
                      self.avg_length(field), boost, CHARACTER_B)
         return Evaluated(mask, score)
 
-    def counted_terms(self, field: str, pattern: str) -> frozenset[bytes]:
-        """Return the expansions of pattern whose frequencies add up to the pattern's occurrences.
-
-        A longer word whose indexed sub-word is also an expansion (芯片设计
-        holds 芯片) is left out: 芯片's count already holds those places.
-        """
-        key = ("counted", field, pattern)
+    def occurrence_weights(self, field: str, pattern: str) -> dict[bytes, int]:
+        """Return what a posting of each expansion of pattern adds to the pattern's count (see
+        analysis.occurrence_weights), the expansions that add nothing left out."""
+        key = ("weights", field, pattern)
         if key not in self._expansions:
             terms = self.expand(field, pattern)
             words = [t.decode("utf-8") for t in terms]
-            self._expansions[key] = frozenset(
-                t for t, w in zip(terms, words) if not any(is_sub_word_of(o, w) for o in words))
+            self._expansions[key] = {t: w for t, w in zip(terms, occurrence_weights(words, pattern.strip("*")))
+                                     if w}
         return self._expansions[key]
 
     def term(self, field: str, text: str | bytes, boost: float, scored: bool) -> Evaluated:

@@ -157,18 +157,21 @@ def mentions(snap: Snapshot, docnums: np.ndarray, groups: list[list[str]], patte
         counts = [_frequencies(snap, [t], docnums) for t in group]
         times += np.minimum.reduce(counts)
     for pattern in patterns:
-        times += _frequencies(snap, [_text(t) for t in snap.counted_terms(FIELD, pattern)], docnums)
+        counted = snap.occurrence_weights(FIELD, pattern)
+        times += np.maximum(_frequencies(snap, [_text(t) for t in counted], docnums, list(counted.values())), 0.0)
     return times
 
 
-def _frequencies(snap: Snapshot, terms: list[str], docnums: np.ndarray) -> np.ndarray:
+def _frequencies(snap: Snapshot, terms: list[str], docnums: np.ndarray,
+                 factors: list[int] | None = None) -> np.ndarray:
+    """Return the sum of the terms' frequencies in each document, each times its factor (1 unless given)."""
     out = np.zeros(len(docnums), np.float64)
-    for term in terms:
+    for i, term in enumerate(terms):
         ids, weights = snap.term_postings(FIELD, term)
         at = np.searchsorted(ids, docnums)
         at[at >= len(ids)] = 0
         hit = (ids[at] == docnums) if len(ids) else np.zeros(len(docnums), bool)
-        out[hit] += weights[at[hit]]
+        out[hit] += weights[at[hit]] * (factors[i] if factors else 1)
     return out
 
 
