@@ -61,7 +61,8 @@ def test_every_built_segment_has_a_position_file_with_whooshs_positions(built):
                     whoosh_ids, whoosh_weights = raw_postings(leaf.postings(field, btext))
                     ids, weights = positions.postings(term_key(field, btext))
                     assert ids.tolist() == whoosh_ids.tolist() and weights.tolist() == whoosh_weights.tolist()
-                    ids, bounds, flat = positions.term(term_key(field, btext))
+                    ids, bounds, keys = positions.term(term_key(field, btext))
+                    flat = keys & 0xFFFFFFFF
                     assert ids.tolist() == sorted(docs)
                     assert [flat[bounds[k]:bounds[k + 1]].tolist() for k in range(len(ids))] == \
                         [docs[d] for d in sorted(docs)]
@@ -182,3 +183,64 @@ def test_a_save_through_the_backend_writes_the_new_segments_file(settings, tmp_p
     segments = {s.segment_id() + position_file.SUFFIX for s in index_segments(backend.index.refresh())}
     assert after - before and after <= segments | before
     assert segments <= after
+
+
+def test_phrase_starts_match_a_plain_check_on_random_positions(tmp_path):
+    """Any word order and repeats: the bisection answer equals checking each document by hand."""
+    rng = np.random.default_rng(7)
+    vocabulary = [b"text\0a", b"text\0b", b"text\0c"]
+    docs = {d: rng.integers(0, 3, size=int(rng.integers(1, 60))).tolist() for d in range(0, 400, 2)}
+    path = str(tmp_path / "MAIN_r.apos")
+    writer = PositionFileWriter(path)
+    for t, btext in enumerate(vocabulary):
+        held = {d: [p for p, w in enumerate(words) if w == t] for d, words in docs.items()}
+        ids = [d for d in sorted(held) if held[d]]
+        writer.add(btext, ids, [float(len(held[d])) for d in ids], [held[d] for d in ids])
+    writer.close()
+    pf = PositionFile(path)
+    for phrase in ([0, 1], [1, 0], [2, 2], [0, 1, 2], [2, 0, 0], [1, 1, 1, 0]):
+        expected = [d for d, words in docs.items()
+                    if any(words[p:p + len(phrase)] == phrase for p in range(len(words)))]
+        found = consecutive_docs([pf.term(vocabulary[t]) for t in phrase]).tolist()
+        assert found == expected and found
+
+
+def test_a_file_damaged_inside_is_set_aside_and_whoosh_answers(built, tmp_path):
+    ix, folder, docs = built
+    copy = tmp_path / "copy"
+    ix2 = FileStorage(str(copy.mkdir() or copy)).create_index(ix.schema)
+    build_segments(ix2, iter(docs[:60]), procs=1, segment_docs=60)
+    ix2 = ix2.refresh()
+    (segment,) = index_segments(ix2)
+    path = path_for(str(copy), segment.segment_id())
+    data = bytearray(open(path, "rb").read())
+    directory = int(np.frombuffer(bytes(data[-position_file.FOOTER.itemsize:]), position_file.FOOTER)[0]["directory"])
+    data[len(position_file.MAGIC):directory] = b"\xff" * (directory - len(position_file.MAGIC))
+    open(path, "wb").write(bytes(data))  # the footer and the table check out; the terms' data does not
+    damaged = engine.Snapshot(ix2.searcher(), storage_key=str(copy))
+    assert damaged.segments[0][0].positions is not None
+    q = wq.Phrase("text", ["人工智能", "产业"])
+    reference = engine.Snapshot(ix2.searcher(), storage_key="no such folder")
+    expected = np.flatnonzero(engine.phrases.whoosh_mask(reference, q)).tolist()
+    assert expected and np.flatnonzero(engine.phrases.phrase_mask(damaged, q)).tolist() == expected
+    assert damaged.segments[0][0].positions is None  # set aside after the first failed read
+    ids, _ = damaged.segments[0][0].postings("text", "产业".encode())
+    assert len(ids) == len(reference.segments[0][0].postings("text", "产业".encode())[0]) > 0
+
+
+def test_a_file_of_an_older_layout_is_refused_and_rewritten(built, tmp_path):
+    from search.backends.whoosh.position_backfill import write_missing
+
+    _, _, docs = built
+    ix = FileStorage(str(tmp_path)).create_index(built[0].schema)
+    build_segments(ix, iter(docs[:30]), procs=1, segment_docs=30)
+    ix = ix.refresh()
+    (segment,) = index_segments(ix)
+    path = path_for(str(tmp_path), segment.segment_id())
+    current = open(path, "rb").read()
+    older = b"ARCHPOS3" + current[8:-8] + b"ARCHPOS3"
+    open(path, "wb").write(older)
+    assert open_position_file(str(tmp_path), segment.segment_id()) is None
+    assert write_missing(ix, str(tmp_path)) == 1
+    assert open_position_file(str(tmp_path), segment.segment_id()) is not None
+    assert write_missing(ix, str(tmp_path)) == 0

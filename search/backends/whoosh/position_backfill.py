@@ -8,13 +8,12 @@ if writing it fails, the segment's positions are read the Whoosh way.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from whoosh.reading import SegmentReader
 
 from search.backends.whoosh.internals import index_segments, raw_postings
-from search.backends.whoosh.position_file import PositionFileWriter, path_for, positional_fields, term_key
+from search.backends.whoosh.position_file import PositionFileWriter, is_current, path_for, positional_fields, term_key
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +37,15 @@ def write_segment_file(storage: Any, schema: Any, segment: Any, path: str) -> No
 
 
 def write_missing(ix: Any, folder: str) -> int:
-    """Write the position file of every segment of ix in folder that lacks one; return how many.
+    """Write the position file of every segment of ix in folder that lacks one (or holds one of an
+    older layout, which readers refuse); return how many.
 
     Never raises for a file it could not write: the segment stays readable without it.
     """
     written = 0
     for segment in index_segments(ix):
         path = path_for(folder, segment.segment_id())
-        if os.path.exists(path):
+        if is_current(path):
             continue
         try:
             write_segment_file(ix.storage, ix.schema, segment, path)

@@ -7,6 +7,7 @@ reader of the same segment.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -16,8 +17,11 @@ import numpy as np
 
 from search.backends.whoosh import phrases, position_file
 from search.backends.whoosh.internals import column_values, field_lengths, raw_postings, seek_postings
-from search.backends.whoosh.position_file import PositionFile, open_position_file, positional_fields, term_key
+from search.backends.whoosh.position_file import (
+    Damaged, PositionFile, TermPositions, open_position_file, positional_fields, term_key,
+)
 
+log = logging.getLogger(__name__)
 POSTINGS_CACHE_BYTES = 96 * 1024 * 1024
 MATCHES_PER_SEGMENT = 256  # cached phrase answers per segment
 
@@ -66,6 +70,7 @@ class SegmentData:
         self._matches: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
         self._positions: PositionFile | None = None
+        self._damaged = False
         self.positional = frozenset(positional_fields(reader.schema))
 
     @property
@@ -73,11 +78,16 @@ class SegmentData:
         """The segment's position file; None (Whoosh's postings are read) while it has none.
 
         key is (index folder, segment id). A segment written by a save gets its
-        file just after its commit (position_backfill), so a missing one is looked for again.
+        file just after its commit (position_backfill), so a missing one is looked for again;
+        one found damaged is not used again by this process.
         """
-        if self._positions is None:
+        if self._positions is None and not self._damaged:
             self._positions = open_position_file(self.key[0], self.key[1])
         return self._positions
+
+    def _set_aside(self, exc: Damaged) -> None:
+        log.warning("segment %s: position file set aside, reading Whoosh's postings: %s", self.key[1], exc)
+        self._damaged, self._positions = True, None
 
     # The reader is shared by every thread's snapshot and reads files without
     # mmap (seek, then read): each read of it holds self.lock.
@@ -132,10 +142,11 @@ class SegmentData:
         """Return the docnums (deleted ones included) where words stand one right after another in field."""
         positions = self.positions
         if positions is not None:
-            terms = [self._term(positions, field, w.encode("utf-8")) for w in words]
-            if any(not len(ids) for ids, _, _ in terms):
-                return np.zeros(0, np.int64)
-            return position_file.consecutive_docs(terms)
+            try:
+                terms = [self._term(positions, field, w.encode("utf-8")) for w in words]
+                return position_file.consecutive_docs(terms)
+            except Damaged as exc:
+                self._set_aside(exc)
         decode = self.reader.schema[field].format.decode_positions
         lists = []
         with self.lock:
@@ -152,9 +163,13 @@ class SegmentData:
         btext = term.encode("utf-8")
         positions = self.positions
         if positions is not None:
-            found = position_file.positions_of(self._term(positions, field, btext), docs)
-            yield from ((doc, p) for doc, p in zip(docs.tolist(), found) if p is not None)
-            return
+            try:
+                found = position_file.positions_of(self._term(positions, field, btext), docs)
+            except Damaged as exc:
+                self._set_aside(exc)
+            else:
+                yield from ((doc, p) for doc, p in zip(docs.tolist(), found) if p is not None)
+                return
         with self.lock:
             if (field, btext) not in self.reader:
                 return
@@ -162,7 +177,7 @@ class SegmentData:
                             for m in seek_postings(self.reader.postings(field, btext), docs.tolist())]
         yield from found_whoosh
 
-    def _term(self, positions: PositionFile, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _term(self, positions: PositionFile, field: str, btext: bytes) -> TermPositions:
         """A term's (ids, bounds, positions) from the position file, kept in the postings cache:
         a phrase check and the proximity re-rank of the same search read the same terms."""
         key = (self.key, "positions", field, btext)
@@ -179,8 +194,13 @@ class SegmentData:
         if cached is not None:
             return cached[0]
         positions = self.positions if field in self.positional else None
-        if positions is not None:  # the same ids and weights, without Whoosh's blocks of positions
-            ids, weights = positions.postings(term_key(field, btext))
+        try:  # the same ids and weights, without Whoosh's blocks of positions
+            found = positions.postings(term_key(field, btext)) if positions is not None else None
+        except Damaged as exc:
+            self._set_aside(exc)
+            found = None
+        if found is not None:
+            ids, weights = found
         else:
             try:
                 with self.lock:
