@@ -70,10 +70,6 @@ class TermPositions(NamedTuple):
 EMPTY = TermPositions(np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int64))
 
 
-def _compress(data: bytes) -> bytes:
-    return zstandard.compress(data, ZSTD_LEVEL)
-
-
 def _decompress(data: bytes, length: int) -> bytes:
     try:
         out = zstandard.decompress(data)
@@ -148,6 +144,9 @@ class PositionFileWriter:
         self._offset = len(MAGIC)
         self._texts: list[bytes] = []
         self._rows: list[tuple] = []
+        # one compressor for the file's terms (zstandard.compress would make one per term, and a writer
+        # is used by one thread)
+        self._compress = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress
 
     def add(self, btext: bytes, ids: Sequence[int], weights: Sequence[float],
             positions: Sequence[Sequence[int]]) -> None:
@@ -160,8 +159,9 @@ class PositionFileWriter:
         deltas[starts] = flat[starts]  # each document's first position whole (every count is >= 1)
         id_deltas = _deltas(np.asarray(ids, np.int64))
         count_width, position_width = _width(counts), _width(deltas)
-        postings = _compress(_planes(id_deltas, "<u4") + _planes(counts, _uint(count_width)) + _planes(weights, "<f4"))
-        placed = _compress(deltas.astype(_uint(position_width)).tobytes())
+        postings = self._compress(_planes(id_deltas, "<u4") + _planes(counts, _uint(count_width))
+                                  + _planes(weights, "<f4"))
+        placed = self._compress(deltas.astype(_uint(position_width)).tobytes())
         self._rows.append((self._offset, len(postings), len(placed), len(ids), len(flat), count_width, position_width))
         self._texts.append(btext)
         self._file.write(postings + placed)
