@@ -62,10 +62,6 @@ class TermPositions(NamedTuple):
     bounds: np.ndarray
     keys: np.ndarray
 
-    @property
-    def positions(self) -> np.ndarray:
-        return self.keys & 0xFFFFFFFF
-
 
 EMPTY = TermPositions(np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int64))
 

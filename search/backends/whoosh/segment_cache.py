@@ -11,7 +11,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from search.backends.whoosh.position_file import (
 )
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 POSTINGS_CACHE_BYTES = 96 * 1024 * 1024
 MATCHES_PER_SEGMENT = 256  # cached phrase answers per segment
 
@@ -85,9 +86,18 @@ class SegmentData:
             self._positions = open_position_file(self.key[0], self.key[1])
         return self._positions
 
-    def _set_aside(self, exc: Damaged) -> None:
-        log.warning("segment %s: position file set aside, reading Whoosh's postings: %s", self.key[1], exc)
-        self._damaged, self._positions = True, None
+    def _from_file(self, read: Callable[[PositionFile], _T]) -> _T | None:
+        """read(the segment's position file); None where it has none or the read finds it damaged
+        (then it is set aside, and the caller reads Whoosh's postings)."""
+        positions = self.positions
+        if positions is None:
+            return None
+        try:
+            return read(positions)
+        except Damaged as exc:
+            log.warning("segment %s: position file set aside, reading Whoosh's postings: %s", self.key[1], exc)
+            self._damaged, self._positions = True, None
+            return None
 
     # The reader is shared by every thread's snapshot and reads files without
     # mmap (seek, then read): each read of it holds self.lock.
@@ -140,13 +150,10 @@ class SegmentData:
 
     def phrase(self, field: str, words: list[str]) -> np.ndarray:
         """Return the docnums (deleted ones included) where words stand one right after another in field."""
-        positions = self.positions
-        if positions is not None:
-            try:
-                terms = [self._term(positions, field, w.encode("utf-8")) for w in words]
-                return position_file.consecutive_docs(terms)
-            except Damaged as exc:
-                self._set_aside(exc)
+        found = self._from_file(lambda f: position_file.consecutive_docs(
+            [self._term(f, field, w.encode("utf-8")) for w in words]))
+        if found is not None:
+            return found
         decode = self.reader.schema[field].format.decode_positions
         lists = []
         with self.lock:
@@ -161,15 +168,10 @@ class SegmentData:
     def term_positions(self, field: str, term: str, docs: np.ndarray) -> Iterator[tuple[int, list[int]]]:
         """Yield (doc, positions) of term in field for the sorted docs of this segment that hold it."""
         btext = term.encode("utf-8")
-        positions = self.positions
-        if positions is not None:
-            try:
-                found = position_file.positions_of(self._term(positions, field, btext), docs)
-            except Damaged as exc:
-                self._set_aside(exc)
-            else:
-                yield from ((doc, p) for doc, p in zip(docs.tolist(), found) if p is not None)
-                return
+        found = self._from_file(lambda f: position_file.positions_of(self._term(f, field, btext), docs))
+        if found is not None:
+            yield from ((doc, p) for doc, p in zip(docs.tolist(), found) if p is not None)
+            return
         with self.lock:
             if (field, btext) not in self.reader:
                 return
@@ -178,7 +180,7 @@ class SegmentData:
         yield from found_whoosh
 
     def _term(self, positions: PositionFile, field: str, btext: bytes) -> TermPositions:
-        """A term's (ids, bounds, positions) from the position file, kept in the postings cache:
+        """A term's documents and position keys from the position file, kept in the postings cache:
         a phrase check and the proximity re-rank of the same search read the same terms."""
         key = (self.key, "positions", field, btext)
         cached = _postings_cache.get(key)
@@ -193,12 +195,8 @@ class SegmentData:
         cached = _postings_cache.get(key)
         if cached is not None:
             return cached[0]
-        positions = self.positions if field in self.positional else None
-        try:  # the same ids and weights, without Whoosh's blocks of positions
-            found = positions.postings(term_key(field, btext)) if positions is not None else None
-        except Damaged as exc:
-            self._set_aside(exc)
-            found = None
+        # the same ids and weights, without Whoosh's blocks of positions
+        found = self._from_file(lambda f: f.postings(term_key(field, btext))) if field in self.positional else None
         if found is not None:
             ids, weights = found
         else:
