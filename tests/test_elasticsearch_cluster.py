@@ -176,7 +176,8 @@ def assert_same(whoosh_answer: Answer, es_answer: Answer, *, ordered_by_date: bo
 def test_the_cluster_runs_elasticsearch_7_17_green_with_two_nodes() -> None:
     conn = connections[ELASTIC].get_backend().conn
     assert conn.info()["version"]["number"].startswith("7.17.")
-    health = conn.cluster.health()
+    # the run's own index was just created: its replicas take a moment to be allocated (yellow until then)
+    health = conn.cluster.health(wait_for_status="green", timeout="30s")
     assert health["number_of_nodes"] == 2 and health["status"] == "green"
 
 
