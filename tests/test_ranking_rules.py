@@ -1,4 +1,5 @@
 """Ranking rules for what a researcher means, each on a small real Whoosh index."""
+import numpy as np
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -7,7 +8,9 @@ from discovery.service import run_search
 from discovery.state import SearchState
 from search import analysis
 from search.analysis import is_sub_word_of, occurrence_weights, sub_word_count
+from search.backends.whoosh import counting
 from search.backends.whoosh.accounts import typed_name
+from search.backends.whoosh.scoring import bm25
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +88,44 @@ def test_one_character_said_twice_ranks_before_one_word_holding_two_of_its_sub_w
     snap = temp_index.snapshot()
     assert {"强磁", "磁场", "强磁场"} <= {t.decode() for t in snap.expand("text", "*磁*")}
     assert titles("磁") == ["材料研究进展", "产业联盟成立"]
+
+
+# -- short texts, and the count a reader makes -------------------------------------
+
+def test_a_text_shorter_than_the_average_scores_as_an_average_one():
+    ids, tf = np.array([0, 1, 2]), np.array([1.0, 1.0, 1.0])
+    scores = bm25(3, 3, ids, tf, np.array([10.0, 100.0, 400.0]), 100.0, 1.0)
+    assert scores[0] == scores[1] > scores[2]  # a brief is not more about a word than an average text
+
+
+def test_fusion_orders_by_both_views_and_keeps_the_scores_when_the_counts_say_nothing():
+    dates = np.array([3, 2, 1])
+    assert list(counting.ranks(np.array([1.0, 1.0, 0.5]), dates)) == [0, 1, 2]  # ties newest first
+    fused = counting.fuse(np.array([3.0, 2.0, 1.0]), np.array([1.0, 9.0, 5.0]), dates)
+    assert list(np.argsort(-fused)) == [1, 0, 2]  # 2nd and 1st beats 1st and 3rd
+    same = counting.fuse(np.array([1.0, 3.0, 2.0]), np.array([4.0, 4.0, 4.0]), dates)
+    assert list(same) == [1.0, 3.0, 2.0]
+
+
+def test_a_review_returning_to_a_word_ranks_before_a_brief_naming_it_once(
+        temp_index, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        # BM25F alone puts the brief first: the review is many times the average length.
+        make_article("要闻速览", "量子通信。" + FILLER * 2, published="2026-01-03")
+        make_article("产业规划", ("量子科技。" + FILLER * 150) * 2, published="2026-01-01")
+        make_article("年度回顾", ("量子计算取得突破。" + FILLER * 100) * 3, published="2026-01-02")
+        for i in range(30):
+            make_article(f"工作动态{i}", FILLER * 20, published="2025-01-01")
+    assert titles("量子") == ["年度回顾", "要闻速览", "产业规划"]
+
+
+def test_the_count_of_a_word_includes_its_synonyms(temp_index, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("产业观察", "人工智能赋能制造。" + FILLER * 2 + "人工智能企业集聚。", published="2026-01-01")
+    snap = temp_index.snapshot()
+    doc = np.flatnonzero(snap.live)
+    assert list(counting.word_count(snap, "text", [["ai"], ["人工智能"]], doc)) == [2.0]
+    assert list(counting.reader_counts(snap, doc, [[["人工智能"]]], [])) == [2.0]
 
 
 # -- did-you-mean is warmed with the index ----------------------------------------

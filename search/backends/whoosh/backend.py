@@ -289,7 +289,7 @@ class ChineseWhooshSearchBackend(ArchiveSearchBackend, stock.WhooshSearchBackend
             counted = _facets(snap, base.mask & ~apart, filters, facets or (), date_free_facets)
             counted["aside"] = {"count": int((matched & apart).sum())}
             end = end_offset if end_offset is not None else int(matched.sum())
-            score = proximity.rerank(snap, parsed.query, matched, base.score)
+            score = proximity.rerank_parts(snap, parsed.query, (matched & ~apart, matched & apart), base.score)
             score = accounts.rank_named_first(snap, query_string, matched, score)
             docnums = []
             for part in (matched & ~apart, matched & apart):  # the aside ones after all others

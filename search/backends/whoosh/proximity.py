@@ -12,7 +12,9 @@ then scattered, by score within each tier. Pairs across words typed apart
 instead: in sequence most, then close, then reversed. Within a tier the
 score is also raised by how often the document says the query's words
 (MENTIONS): BM25F's length normalisation alone favours short texts with
-one passing mention.
+one passing mention. Inside each tier the candidates are ordered by that
+score fused with the count a reader makes (title, then how often the text
+says the words; see counting).
 """
 from __future__ import annotations
 
@@ -22,12 +24,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from whoosh import query as wq
 
+from search.backends.whoosh import counting
 from search.synonyms import SynonymOr
 
 if TYPE_CHECKING:
     from search.backends.whoosh.engine import Snapshot
 
 FIELD = "text"
+DATE_FIELD = "published"  # ties newest first
 RERANK_TOP = 300
 WINDOW = 5  # "close": the second term at most this many words after the first
 IN_SEQUENCE, CLOSE, REVERSED = 1.0, 0.5, 0.25
@@ -44,22 +48,29 @@ class Pair:
 
 def term_groups(q: wq.Query) -> list[list[str]]:
     """Return the text-field terms the query looks for, one list per query word, in typed order."""
+    return [spellings[0] for spellings in word_spellings(q)]
+
+
+def word_spellings(q: wq.Query) -> list[list[list[str]]]:
+    """Return each query word's spellings (the word as typed first, then its synonyms), each as its
+    text-field terms, in typed order; exclusions, phrases and alternatives (OR) are left out."""
     if isinstance(q, (wq.Not, wq.Phrase, wq.Wildcard, wq.Prefix)) or q is wq.NullQuery:
         return []
     if isinstance(q, wq.AndNot):
-        return term_groups(q.a)
+        return word_spellings(q.a)
     if isinstance(q, wq.Term):
-        return [[_text(q.text)]] if q.fieldname == FIELD else []
+        return [[[_text(q.text)]]] if q.fieldname == FIELD else []
     if isinstance(q, SynonymOr):
-        return term_groups(q.subqueries[0])
+        spellings = [terms for s in q.subqueries for word in word_spellings(s) for terms in word]
+        return [spellings] if spellings else []
     if isinstance(q, wq.And):
         typed = [_typed(s) for s in q.subqueries]
         if typed and all(isinstance(s, wq.Term) for s in typed):  # one word jieba split
             terms = [_text(s.text) for s in typed if s.fieldname == FIELD]
-            return [terms] if terms else []
-        return [g for s in q.subqueries for g in term_groups(s)]
+            return [[terms]] if terms else []
+        return [w for s in q.subqueries for w in word_spellings(s)]
     if isinstance(q, wq.Or):
-        found = [g for g in (term_groups(s) for s in q.subqueries) if g]
+        found = [w for w in (word_spellings(s) for s in q.subqueries) if w]
         return found[0] if len(found) == 1 else []  # several alternatives (OR): nothing to link
     return []
 
@@ -109,7 +120,8 @@ def rerank(snap: Snapshot, q: wq.Query, matched: np.ndarray, score: np.ndarray |
     """Return score with the best RERANK_TOP matches re-ordered by proximity tier, then score."""
     if score is None:
         return None
-    groups, patterns = term_groups(q), wildcards(q)
+    words, patterns = word_spellings(q), wildcards(q)
+    groups = [spellings[0] for spellings in words]
     if not groups and not patterns:
         return score
     candidates = np.flatnonzero(matched)
@@ -125,11 +137,23 @@ def rerank(snap: Snapshot, q: wq.Query, matched: np.ndarray, score: np.ndarray |
     tiers = np.array([tier(closeness(found, split)) if split else 0 for found in positions])
     bonus = np.array([1.0 + ACROSS_BONUS * closeness(found, across) for found in positions])
     raised = score[candidates] * bonus * (1.0 + MENTIONS * np.log1p(mentions(snap, candidates, groups, patterns)))
-    out = score.copy()
-    high = float(raised.max())
-    # Tiers are spaced wider than any raised score, and every candidate stays above every other match.
-    out[candidates] = raised + (tiers + 1) * (high + 1.0) + float(score.max())
+    fused = counting.fuse(raised, counting.reader_counts(snap, candidates, words, patterns),
+                          snap.dates(DATE_FIELD)[candidates])
+    out = score.astype(np.float64)
+    high = float(fused.max())
+    # Tiers are spaced wider than any fused score, and every candidate stays above every other match.
+    out[candidates] = fused + (tiers + 1) * (high + 1.0) + float(score.max())
     return out
+
+
+def rerank_parts(snap: Snapshot, q: wq.Query, parts: tuple[np.ndarray, ...],
+                 score: np.ndarray | None) -> np.ndarray | None:
+    """Return score with each part (disjoint masks: the matches with a body, the ones set aside)
+    re-ranked on its own. The fusion ranks a document among the ones ranked with it, so the
+    matches with a body rank alike whether the others are set aside or left out (exports)."""
+    for part in parts:
+        score = rerank(snap, q, part, score)
+    return score
 
 
 def wildcards(q: wq.Query) -> list[str]:
@@ -154,25 +178,10 @@ def mentions(snap: Snapshot, docnums: np.ndarray, groups: list[list[str]], patte
     """
     times = np.zeros(len(docnums), np.float64)
     for group in groups:
-        counts = [_frequencies(snap, [t], docnums) for t in group]
-        times += np.minimum.reduce(counts)
+        times += counting.word_count(snap, FIELD, [group], docnums)
     for pattern in patterns:
-        counted = snap.occurrence_weights(FIELD, pattern)
-        times += np.maximum(_frequencies(snap, [_text(t) for t in counted], docnums, list(counted.values())), 0.0)
+        times += counting.character_count(snap, FIELD, pattern, docnums)
     return times
-
-
-def _frequencies(snap: Snapshot, terms: list[str], docnums: np.ndarray,
-                 factors: list[int] | None = None) -> np.ndarray:
-    """Return the sum of the terms' frequencies in each document, each times its factor (1 unless given)."""
-    out = np.zeros(len(docnums), np.float64)
-    for i, term in enumerate(terms):
-        ids, weights = snap.term_postings(FIELD, term)
-        at = np.searchsorted(ids, docnums)
-        at[at >= len(ids)] = 0
-        hit = (ids[at] == docnums) if len(ids) else np.zeros(len(docnums), bool)
-        out[hit] += weights[at[hit]] * (factors[i] if factors else 1)
-    return out
 
 
 def document_positions(snap: Snapshot, docnums: np.ndarray, terms: list[str]) -> dict[int, dict[str, list[int]]]:

@@ -24,9 +24,13 @@ def bm25(n: int, doc_count: int, ids: np.ndarray, tf: np.ndarray, lengths: np.nd
     """Return the BM25 scores of one term over n documents (zero where it is absent).
 
     ids: the documents holding the term; tf: its frequency in each; lengths: their field lengths;
-    b: the length normalisation (B unless given).
+    b: the length normalisation (B unless given). A text shorter than the field's average is
+    scored as if of average length: the normalisation is there to keep long texts from winning by
+    length alone, and it would otherwise make a three-line brief that names a word once outrank
+    every average article that names it as often.
     """
     b = B if b is None else b
+    lengths = np.maximum(lengths, avg_length)
     idf = math.log(doc_count / (len(ids) + 1)) + 1.0
     score = np.zeros(n, np.float32)
     score[ids] = boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - b) + b * lengths / avg_length))
