@@ -37,15 +37,15 @@ def test_benchmark_runs_on_a_few_queries(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # it builds its own SQLite archive
     out = tmp_path / "relevance.json"
     done = subprocess.run([sys.executable, "bench/relevance.py", "--kind", "docno", "--kind", "char",
-                           "--queries", "6", "--json", str(out)],
+                           "--queries", "10", "--json", str(out)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(out.read_text())
-    assert results["queries"] == len(results["per_query"]) == 6
+    assert results["queries"] == len(results["per_query"]) == 10
     assert results["archive"]["searchable"] > 0 and not results["unmatched_judgments"]
     assert set(results["summary"]) == RANKERS
     for groups in results["summary"].values():
-        assert groups["all"]["n"] == 6
+        assert groups["all"]["n"] == 10
         assert set(groups) == {"char", "docno", "all"}
         for figures in groups.values():
             assert all(_is_fraction(figures[m]) for m in METRICS), figures
@@ -53,5 +53,5 @@ def test_benchmark_runs_on_a_few_queries(tmp_path):
         assert set(row["scores"]) == RANKERS
         assert all(_is_fraction(v) for s in row["scores"].values() for v in s.values())
         assert all(len(top) <= 10 for top in row["top"].values())
-    for label in ("**nDCG@10**", "**R@10**", "**MRR**", "| **overall** | 6 |", "Where the archive loses"):
+    for label in ("**nDCG@10**", "**R@10**", "**MRR**", "| **overall** | 10 |", "Where the archive loses"):
         assert label in done.stdout
