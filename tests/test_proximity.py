@@ -4,7 +4,8 @@ from whoosh import query as wq
 
 from discovery.service import run_search
 from discovery.state import SearchState
-from search.backends.whoosh.proximity import Pair, pair_closeness, pairs_of, term_groups, tier, closeness
+from search.backends.whoosh.proximity import (
+    Pair, closeness, pair_closeness, pairs_of, term_groups, tier, word_spellings)
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,14 @@ def test_a_split_word_is_one_group_and_words_follow_each_other():
     assert term_groups(q) == [["上海", "人工智能"], ["实验室"]]
     assert pairs_of(term_groups(q)) == [Pair("上海", "人工智能", True), Pair("人工智能", "实验室", False)]
     assert term_groups(wq.Or([wq.Term("text", "a"), wq.Term("text", "b")])) == []  # OR: nothing to link
+
+
+def test_a_word_s_spellings_are_the_word_as_typed_then_its_synonyms(temp_index):
+    parsed = temp_index.parse_query("AI 芯片 上海人工智能实验室").query  # AI ⇄ 人工智能: the starting list
+    assert word_spellings(parsed) == [[["ai"], ["人工智能"]], [["芯片"]], [["上海", "人工智能", "实验室"]]]
+    assert term_groups(parsed) == [["ai"], ["芯片"], ["上海", "人工智能", "实验室"]]
+    assert word_spellings(temp_index.parse_query('"脑机接口 医疗器械" 集成电路').query) == [[["集成电路"]]]
+    assert word_spellings(temp_index.parse_query("人工智能 OR 芯片").query) == []  # alternatives: nothing to link
 
 
 def test_closeness_tiers():
